@@ -1,0 +1,140 @@
+/**
+ * The contract between the API process and the sandbox. The API resolves a skill version, loads its transpiled
+ * modules and hands the sandbox a `SandboxJob`; the sandbox runs it in a fresh isolate inside a supervised worker
+ * process and calls back into the API process through `SandboxHost` for everything that touches the outside world
+ * (files, resources, artifacts, network, child runs). The sandbox itself never touches the database or storage.
+ */
+
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'cancelled';
+
+export type RunErrorType =
+  | 'invalid_input'
+  | 'skill_error'
+  | 'timeout'
+  | 'memory_limit'
+  | 'cpu_limit'
+  | 'output_too_large'
+  | 'network_denied'
+  | 'not_runnable'
+  | 'cancelled'
+  | 'limit_exceeded'
+  | 'infrastructure_error';
+
+export interface RunError {
+  type: RunErrorType;
+  message: string;
+  /** The skill's own stack, mapped to bundle files and lines. Never contains host frames. */
+  stack?: string;
+}
+
+export interface LogLine {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+  /** ISO-8601 time the line was written. */
+  time: string;
+}
+
+export interface RunLimits {
+  /** Isolate heap limit in MB. */
+  memoryMb: number;
+  /** Wall-clock deadline for the whole run, enforced by a host watchdog. */
+  timeoutMs: number;
+  /** CPU time the isolate may use (isolate.cpuTime). */
+  cpuMs: number;
+  /** Largest JSON output, in bytes once serialised. */
+  maxOutputBytes: number;
+  /** Total bytes of captured log lines; lines past it are dropped and one truncation line is kept. */
+  maxLogBytes: number;
+  maxArtifacts: number;
+  /** Total bytes of all artifacts of the run. */
+  maxArtifactBytes: number;
+  /** Number of host calls (files, resources, artifacts, fetch, callSkill, log) the guest may make. */
+  maxHostCalls: number;
+}
+
+export interface SandboxJob {
+  runId: string;
+  skill: { id: string; name: string; version: string };
+  /** Path of the entry module inside `modules`, e.g. `scripts/main.js`. */
+  entrypoint: string;
+  /** Every runnable module of the bundle, already transpiled to JavaScript ES modules, keyed by bundle path. */
+  modules: Record<string, string>;
+  /** Source maps (JSON strings) keyed by the same path, used to map stacks back to the original source. */
+  sourceMaps?: Record<string, string>;
+  input: unknown;
+  /** Only the secrets the skill declared, already decrypted. */
+  secrets: Record<string, string>;
+  limits: RunLimits;
+  /** Absolute epoch ms after which the run must stop, shared by parent and child runs. */
+  deadline: number;
+  /** Composition depth, 0 for a top-level run. */
+  depth: number;
+}
+
+export interface ArtifactInfo {
+  id: string;
+  name: string;
+  size: number;
+  mimeType: string;
+  sha256: string;
+}
+
+export interface FetchRequest {
+  url: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+}
+
+export interface FetchResponse {
+  url: string;
+  status: number;
+  statusText: string;
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+/**
+ * What the sandbox may ask of the API process during a run. Every method may throw a `HostCallError`
+ * whose `type` becomes the run's error type when the guest does not catch it.
+ */
+export interface SandboxHost {
+  readFile(name: string): Promise<Uint8Array>;
+  readResource(path: string): Promise<Uint8Array>;
+  writeArtifact(name: string, data: Uint8Array, mimeType: string): Promise<ArtifactInfo>;
+  fetch(request: FetchRequest): Promise<FetchResponse>;
+  callSkill(name: string, input: unknown, options: { version?: string }): Promise<unknown>;
+  log(line: LogLine): void;
+}
+
+export interface RunUsage {
+  wall_ms: number;
+  cpu_ms: number;
+  memory_peak_bytes: number;
+}
+
+export interface SandboxResult {
+  status: Exclude<RunStatus, 'queued' | 'running'>;
+  output?: unknown;
+  error?: RunError;
+  logs: LogLine[];
+  usage: RunUsage;
+}
+
+/** An error thrown by a host function whose type the run should end with, e.g. `network_denied`. */
+export class HostCallError extends Error {
+  constructor(
+    readonly type: RunErrorType,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HostCallError';
+  }
+}
+
+export interface Sandbox {
+  /** Runs one job in a fresh isolate; resolves with the outcome, never rejects for guest faults. */
+  execute(job: SandboxJob, host: SandboxHost, signal?: AbortSignal): Promise<SandboxResult>;
+  /** Stops all workers. */
+  close(): Promise<void>;
+}
