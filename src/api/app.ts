@@ -1,0 +1,65 @@
+import { Scalar } from '@scalar/hono-api-reference';
+import { requestId } from 'hono/request-id';
+import { bearerAuth } from '../auth/middleware.ts';
+import type { AppDeps } from './context.ts';
+import { healthRouter } from './health/health.index.ts';
+import { meRouter } from './me/me.index.ts';
+import { onError, onNotFound } from './problem.ts';
+import { createRouter } from './router.ts';
+
+export const API_INFO = {
+  title: 'open-skills API',
+  version: '0.1.0',
+  description:
+    'Store, find and run Agent Skills. Every route except /healthz, /readyz, /openapi.json and /docs needs ' +
+    '`Authorization: Bearer <JWT>`. Errors are RFC 9457 problem+json.',
+};
+
+/** The OpenAPI document's top level; routes and schemas come from the app. */
+export const OPENAPI_CONFIG = {
+  openapi: '3.1.0',
+  info: API_INFO,
+  security: [{ bearerAuth: [] }],
+};
+
+/** Builds the HTTP app from explicit dependencies; nothing here reads the environment or holds global state. */
+export function createApp(deps: AppDeps) {
+  const app = createRouter();
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'HS256 JWT with claims sub, org, role, exp, jti',
+  });
+
+  app.use('*', requestId());
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    const logger = deps.logger.child({ request_id: c.get('requestId') });
+    c.set('logger', logger);
+    c.set('deps', deps);
+    await next();
+    logger.info(
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        duration_ms: Math.round((performance.now() - started) * 10) / 10,
+      },
+      'request',
+    );
+  });
+  app.onError(onError);
+  app.notFound(onNotFound);
+
+  // Public routes come before the auth middleware, so they answer without a token.
+  app.route('/', healthRouter);
+  app.doc31('/openapi.json', OPENAPI_CONFIG);
+  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'open-skills API' }));
+
+  app.use('*', bearerAuth(deps.tokens));
+  app.route('/', meRouter);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+/**
+ * Configuration, parsed once from the environment. This is the only module that reads `process.env`; everything
+ * else receives the parsed `Config`.
+ */
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const optionalUrl = (what: string) =>
+  optionalString.refine((value) => value === undefined || URL.canParse(value), `must be a URL (${what})`);
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  HOST: z.string().default('0.0.0.0'),
+  PUBLIC_URL: optionalUrl('the address users reach the server at, e.g. https://skills.example.com'),
+  DATA_DIR: z.string().default('./.open-skills'),
+  POSTGRES_URL: optionalString.refine(
+    (value) => value === undefined || /^postgres(ql)?:\/\/.+/.test(value),
+    'must be a postgres:// or postgresql:// URL',
+  ),
+  S3_ENDPOINT: optionalUrl('an S3-compatible endpoint, e.g. http://127.0.0.1:9000'),
+  S3_BUCKET: optionalString,
+  S3_REGION: z.string().default('us-east-1'),
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalUrl('an OpenAI-compatible API base, e.g. http://127.0.0.1:11434/v1'),
+  EMBEDDING_MODEL: optionalString,
+  EMBEDDING_DIMENSIONS: z.coerce.number().int().positive().max(16000).optional(),
+  LANGFUSE_PUBLIC_KEY: optionalString,
+  LANGFUSE_SECRET_KEY: optionalString,
+  LANGFUSE_BASE_URL: optionalUrl('the Langfuse server, e.g. https://cloud.langfuse.com'),
+  JWT_SECRET: optionalString.refine((value) => value === undefined || value.length >= 32, 'must be at least 32 chars'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOAD_EXAMPLES: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((value) => value === 'true' || value === '1'),
+  RUN_WORKERS: z.coerce.number().int().min(0).max(64).default(0),
+  MAX_RUN_TIMEOUT_MS: positiveInt(300_000),
+  MAX_RUN_MEMORY_MB: positiveInt(512),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws a `ConfigError` naming every wrong variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = issue.path.join('.');
+      const value = env[name];
+      const shown = value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
+      return `${name}: ${issue.message}${shown}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const config = parsed.data;
+  const problems: string[] = [];
+  if (config.POSTGRES_URL && !config.JWT_SECRET) {
+    problems.push('JWT_SECRET: required when POSTGRES_URL is set (replicas must share one signing secret)');
+  }
+  if ((config.S3_ENDPOINT || config.S3_ACCESS_KEY_ID) && !config.S3_BUCKET) {
+    problems.push('S3_BUCKET: required when S3_ENDPOINT or S3 credentials are set');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
