@@ -1,11 +1,14 @@
 import { Scalar } from '@scalar/hono-api-reference';
 import { requestId } from 'hono/request-id';
 import { bearerAuth } from '../auth/middleware.ts';
-import type { AppDeps } from './context.ts';
+import { createRegistry } from '../skills/registry.ts';
+import type { AppDeps, AppServices } from './context.ts';
 import { healthRouter } from './health/health.index.ts';
 import { meRouter } from './me/me.index.ts';
 import { onError, onNotFound } from './problem.ts';
 import { createRouter } from './router.ts';
+import { skillsRouter } from './skills/skills.index.ts';
+import { versionsRouter } from './versions/versions.index.ts';
 
 export const API_INFO = {
   title: 'open-skills API',
@@ -25,6 +28,7 @@ export const OPENAPI_CONFIG = {
 /** Builds the HTTP app from explicit dependencies; nothing here reads the environment or holds global state. */
 export function createApp(deps: AppDeps) {
   const app = createRouter();
+  const services = createServices(deps);
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
@@ -38,6 +42,7 @@ export function createApp(deps: AppDeps) {
     const logger = deps.logger.child({ request_id: c.get('requestId') });
     c.set('logger', logger);
     c.set('deps', deps);
+    c.set('services', services);
     await next();
     logger.info(
       {
@@ -59,7 +64,20 @@ export function createApp(deps: AppDeps) {
 
   app.use('*', bearerAuth(deps.tokens));
   app.route('/', meRouter);
+  app.route('/', skillsRouter);
+  app.route('/', versionsRouter);
   return app;
+}
+
+/** Builds the services from the infrastructure. Services are created lazily so the OpenAPI build needs no deps. */
+function createServices(deps: AppDeps): AppServices {
+  let registry: AppServices['registry'] | undefined;
+  return {
+    get registry() {
+      registry ??= createRegistry({ db: deps.db, clock: deps.clock });
+      return registry;
+    },
+  };
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -2,6 +2,7 @@ import type { Caller } from '../auth/caller.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
+import type { Registry } from '../skills/registry.ts';
 import type { Logger } from '../telemetry/logger.ts';
 
 /** Infrastructure the app is built from. Tests pass real parts (an embedded database, a temp folder, ...). */
@@ -10,6 +11,13 @@ export interface AppDeps {
   clock: Clock;
   logger: Logger;
   tokens: TokenService;
+  /** Address clients reach the server at; defaults to the request's origin. */
+  publicUrl?: string;
+}
+
+/** Services built once from the dependencies and shared by all handlers. */
+export interface AppServices {
+  registry: Registry;
 }
 
 /** Everything handlers reach through `c.var`. */
@@ -18,6 +26,7 @@ export interface AppVariables {
   logger: Logger;
   caller: Caller;
   deps: AppDeps;
+  services: AppServices;
 }
 
 export interface AppEnv {

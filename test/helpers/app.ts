@@ -59,3 +59,23 @@ export async function createTestApp(backend: Backend) {
 }
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
+
+/** Uploads a bundle zip as a new skill (published unless told otherwise) and returns the parsed result. */
+export async function publishSkill(
+  t: TestApp,
+  files: Record<string, string | Uint8Array>,
+  name: string,
+  publish = true,
+) {
+  const { bundleForm, zipOf } = await import('./bundles.ts');
+  const res = await t.request('/skills', {
+    method: 'POST',
+    body: bundleForm(zipOf(files, name), { publish: String(publish) }),
+  });
+  if (res.status !== 201) throw new Error(`upload of ${name} failed: ${res.status} ${await res.text()}`);
+  return (await res.json()) as {
+    skill: { id: string; name: string };
+    version: { id: string; version: string };
+    warnings: unknown[];
+  };
+}

@@ -1,0 +1,30 @@
+import { bodyLimit } from 'hono/body-limit';
+import { ApiError } from '../errors.ts';
+import { createRouter } from '../router.ts';
+import * as handlers from './skills.handlers.ts';
+import * as routes from './skills.routes.ts';
+
+/** Uploads are refused past this size before they are read; archives are checked again once unpacked. */
+export const MAX_UPLOAD_BYTES = 32 * 1024 * 1024;
+
+const uploadLimit = bodyLimit({
+  maxSize: MAX_UPLOAD_BYTES,
+  onError: () => {
+    throw new ApiError('payload_too_large', `The upload is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`);
+  },
+});
+
+export const skillsRouter = createRouter();
+skillsRouter.use('/skills', async (c, next) => (c.req.method === 'POST' ? uploadLimit(c, next) : next()));
+skillsRouter.use('/skills/:id/versions', async (c, next) => (c.req.method === 'POST' ? uploadLimit(c, next) : next()));
+// POST /skills takes JSON or multipart; the handler reads whichever was sent, so the route is documented here and
+// served directly rather than validated against one of the two schemas.
+skillsRouter.openAPIRegistry.registerPath(routes.create);
+skillsRouter.post('/skills', handlers.create);
+skillsRouter
+  .openapi(routes.list, handlers.list)
+  .openapi(routes.get, handlers.get)
+  .openapi(routes.update, handlers.update)
+  .openapi(routes.remove, handlers.remove)
+  .openapi(routes.listVersions, handlers.listVersions)
+  .openapi(routes.uploadVersion, handlers.uploadVersion);

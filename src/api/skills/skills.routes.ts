@@ -1,0 +1,192 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import {
+  CursorQuery,
+  SkillDetailSchema,
+  SkillPageSchema,
+  SkillRefParam,
+  SkillSummarySchema,
+  UploadResultSchema,
+  VersionPageSchema,
+  VersionStatusSchema,
+  VisibilitySchema,
+} from '../../skills/schemas.ts';
+import { conflictResponse, errorResponses, tooLargeResponse, unprocessableResponse } from '../errors.ts';
+
+const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+export const CreateSkillBodySchema = z
+  .object({
+    name: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lowercase letters, digits and single hyphens')
+      .openapi({ description: 'Skill name, unique in the organisation', example: 'pdf-tools' }),
+    description: z
+      .string()
+      .max(1024)
+      .optional()
+      .openapi({ description: 'What it does', example: 'Extracts text from PDFs' }),
+    visibility: VisibilitySchema.default('org'),
+  })
+  .openapi('CreateSkill');
+
+export const BundleUploadSchema = z
+  .object({
+    bundle: z
+      .any()
+      .optional()
+      .openapi({ type: 'string', format: 'binary', description: 'A zip or tar.gz of the skill folder' }),
+    'files[]': z
+      .any()
+      .optional()
+      .openapi({
+        type: 'array',
+        items: { type: 'string', format: 'binary' },
+        description: 'Files named by their path under one top-level folder',
+      }),
+    publish: z
+      .enum(['true', 'false'])
+      .optional()
+      .openapi({ description: 'Publish the new version at once', example: 'true' }),
+    version: z.string().optional().openapi({ description: 'Overrides the version in SKILL.md', example: '1.0.0' }),
+    visibility: VisibilitySchema.optional(),
+  })
+  .openapi('BundleUpload');
+
+export const create = createRoute({
+  method: 'post',
+  path: '/skills',
+  tags: ['Skills'],
+  summary: 'Create a skill (JSON), or a skill and its first version from a bundle (multipart)',
+  request: {
+    body: {
+      required: true,
+      content: {
+        'application/json': { schema: CreateSkillBodySchema },
+        'multipart/form-data': { schema: BundleUploadSchema },
+      },
+    },
+  },
+  responses: {
+    201: json(z.union([SkillSummarySchema, UploadResultSchema]), 'Created: a SkillSummary (JSON) or an UploadResult'),
+    ...errorResponses,
+    ...conflictResponse,
+    ...tooLargeResponse,
+    ...unprocessableResponse,
+  },
+});
+
+export const list = createRoute({
+  method: 'get',
+  path: '/skills',
+  tags: ['Skills'],
+  summary: 'List skills (level 1: name, description, tags, latest version, inputs and outputs)',
+  request: {
+    query: z.object({
+      q: z.string().max(500).optional().openapi({ description: 'Search text', example: 'convert csv' }),
+      tag: z.string().max(64).optional().openapi({ description: 'Only skills with this tag', example: 'csv' }),
+      visibility: VisibilitySchema.optional(),
+      ...CursorQuery,
+    }),
+  },
+  responses: { 200: json(SkillPageSchema, 'A page of skills'), ...errorResponses },
+});
+
+export const get = createRoute({
+  method: 'get',
+  path: '/skills/{id}',
+  tags: ['Skills'],
+  summary: 'Get a skill by id or name; include=instructions adds the SKILL.md body and files (level 2)',
+  request: {
+    params: SkillRefParam,
+    query: z.object({
+      include: z
+        .enum(['instructions'])
+        .optional()
+        .openapi({ description: 'Add level-2 details', example: 'instructions' }),
+    }),
+  },
+  responses: { 200: json(SkillDetailSchema, 'The skill'), ...errorResponses },
+});
+
+export const update = createRoute({
+  method: 'patch',
+  path: '/skills/{id}',
+  tags: ['Skills'],
+  summary: 'Change description, tags or visibility',
+  request: {
+    params: SkillRefParam,
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: z
+            .object({
+              description: z
+                .string()
+                .min(1)
+                .max(1024)
+                .optional()
+                .openapi({ description: 'New description', example: 'Better words' }),
+              tags: z
+                .array(z.string().min(1).max(64))
+                .max(50)
+                .optional()
+                .openapi({ description: 'New tags', example: ['pdf'] }),
+              visibility: VisibilitySchema.optional(),
+            })
+            .strict()
+            .openapi('UpdateSkill'),
+        },
+      },
+    },
+  },
+  responses: { 200: json(SkillSummarySchema, 'The updated skill'), ...errorResponses },
+});
+
+export const remove = createRoute({
+  method: 'delete',
+  path: '/skills/{id}',
+  tags: ['Skills'],
+  summary: 'Delete a skill (soft: its runs and artifacts stay readable)',
+  request: { params: SkillRefParam },
+  responses: { 204: { description: 'Deleted' }, ...errorResponses },
+});
+
+export const listVersions = createRoute({
+  method: 'get',
+  path: '/skills/{id}/versions',
+  tags: ['Versions'],
+  summary: "List a skill's versions, newest first",
+  request: { params: SkillRefParam, query: z.object({ status: VersionStatusSchema.optional(), ...CursorQuery }) },
+  responses: { 200: json(VersionPageSchema, 'A page of versions'), ...errorResponses },
+});
+
+export const uploadVersion = createRoute({
+  method: 'post',
+  path: '/skills/{id}/versions',
+  tags: ['Versions'],
+  summary: 'Upload a new version (multipart: a bundle archive or files[])',
+  request: {
+    params: SkillRefParam,
+    body: { required: true, content: { 'multipart/form-data': { schema: BundleUploadSchema } } },
+  },
+  responses: {
+    201: json(UploadResultSchema, 'The stored version and any warnings'),
+    ...errorResponses,
+    ...conflictResponse,
+    ...tooLargeResponse,
+    ...unprocessableResponse,
+  },
+});
+
+export type ListRoute = typeof list;
+export type GetRoute = typeof get;
+export type UpdateRoute = typeof update;
+export type RemoveRoute = typeof remove;
+export type ListVersionsRoute = typeof listVersions;
+export type UploadVersionRoute = typeof uploadVersion;

@@ -1,0 +1,117 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { SkillRefParam, SkillVersionSchema, VersionIdParam } from '../../skills/schemas.ts';
+import { conflictResponse, errorResponses } from '../errors.ts';
+
+const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+export const get = createRoute({
+  method: 'get',
+  path: '/skill-versions/{id}',
+  tags: ['Versions'],
+  summary: 'Get a version: SKILL.md body, declared I/O and file list (level 2)',
+  request: { params: VersionIdParam },
+  responses: { 200: json(SkillVersionSchema, 'The version'), ...errorResponses },
+});
+
+export const publish = createRoute({
+  method: 'post',
+  path: '/skill-versions/{id}/publish',
+  tags: ['Versions'],
+  summary: 'Publish a draft version (publisher role)',
+  request: { params: VersionIdParam },
+  responses: { 200: json(SkillVersionSchema, 'The published version'), ...errorResponses, ...conflictResponse },
+});
+
+export const deprecate = createRoute({
+  method: 'post',
+  path: '/skill-versions/{id}/deprecate',
+  tags: ['Versions'],
+  summary: 'Deprecate a published version; "latest" moves to the next highest',
+  request: { params: VersionIdParam },
+  responses: { 200: json(SkillVersionSchema, 'The deprecated version'), ...errorResponses, ...conflictResponse },
+});
+
+/** Documented here; served by a wildcard route because file paths contain slashes. */
+export const file = createRoute({
+  method: 'get',
+  path: '/skill-versions/{id}/files/{path}',
+  tags: ['Versions'],
+  summary: 'Get one file of a version (level 3), with its media type and ETag',
+  request: {
+    params: VersionIdParam.extend({
+      path: z.string().openapi({
+        description: 'Path inside the bundle; slashes allowed',
+        example: 'scripts/main.ts',
+        param: { name: 'path', in: 'path' },
+      }),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'The file content',
+      content: { 'application/octet-stream': { schema: z.any().openapi({ type: 'string', format: 'binary' }) } },
+    },
+    304: { description: 'Not modified (If-None-Match)' },
+    ...errorResponses,
+  },
+});
+
+export const content = createRoute({
+  method: 'get',
+  path: '/skill-versions/{id}/content',
+  tags: ['Versions'],
+  summary: 'Download the whole bundle as a zip (one top-level folder named after the skill)',
+  request: { params: VersionIdParam },
+  responses: {
+    200: {
+      description: 'The zip archive',
+      content: { 'application/zip': { schema: z.any().openapi({ type: 'string', format: 'binary' }) } },
+    },
+    ...errorResponses,
+  },
+});
+
+export const skillPrompt = createRoute({
+  method: 'get',
+  path: '/skills/{id}/prompt',
+  tags: ['Skills'],
+  summary: 'The <available_skills> XML block for one skill, as `skills-ref to-prompt` writes it',
+  request: { params: SkillRefParam },
+  responses: { 200: { description: 'XML', content: { 'application/xml': { schema: z.string() } } }, ...errorResponses },
+});
+
+export const setPrompt = createRoute({
+  method: 'post',
+  path: '/skills/prompt',
+  tags: ['Skills'],
+  summary: 'The <available_skills> XML block for a set of skills (all published skills when none are named)',
+  request: {
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: z
+            .object({
+              skills: z
+                .array(z.string().min(1).max(128))
+                .max(200)
+                .optional()
+                .openapi({ description: 'Skill names or ids', example: ['csv-to-json'] }),
+            })
+            .openapi('PromptRequest'),
+        },
+      },
+    },
+  },
+  responses: { 200: { description: 'XML', content: { 'application/xml': { schema: z.string() } } }, ...errorResponses },
+});
+
+export type GetRoute = typeof get;
+export type PublishRoute = typeof publish;
+export type DeprecateRoute = typeof deprecate;
+export type ContentRoute = typeof content;
+export type SkillPromptRoute = typeof skillPrompt;
+export type SetPromptRoute = typeof setPrompt;

@@ -1,0 +1,134 @@
+import type { FieldError } from '../errors.ts';
+import type { IoField } from './manifest.ts';
+import type { FileInfo, SkillSummary, SkillVersionDto, VersionSummary } from './schemas.ts';
+
+/** Row shapes as the database returns them, and their mapping to API objects. */
+export interface SkillRow {
+  id: string;
+  org_id: string;
+  owner_id: string;
+  name: string;
+  description: string;
+  tags: string[];
+  visibility: 'user' | 'org';
+  created_at: Date;
+  updated_at: Date;
+  latest_version: string | null;
+  latest_version_id: string | null;
+  latest_entrypoint: string | null;
+  latest_inputs: IoField[] | null;
+  latest_outputs: IoField[] | null;
+}
+
+export interface VersionRow {
+  id: string;
+  skill_id: string;
+  org_id: string;
+  name: string;
+  version: string;
+  status: 'draft' | 'published' | 'deprecated';
+  description: string;
+  instructions: string;
+  entrypoint: string | null;
+  tags: string[];
+  metadata: Record<string, unknown>;
+  inputs: IoField[] | null;
+  outputs: IoField[] | null;
+  warnings: FieldError[];
+  sha256: string;
+  size_bytes: number;
+  file_count: number;
+  created_by: string;
+  created_at: Date;
+  published_at: Date | null;
+  deprecated_at: Date | null;
+}
+
+export interface FileRow {
+  path: string;
+  sha256: string;
+  size: number;
+  mime: string;
+}
+
+const iso = (value: Date | string) => new Date(value).toISOString();
+const isoOrNull = (value: Date | string | null) => (value === null ? null : iso(value));
+
+/** The latest published version of a skill, as a SQL lateral join (highest semver, release above prerelease). */
+export const LATEST_VERSION_JOIN = `
+  left join lateral (
+    select v.id, v.version, v.entrypoint, v.inputs, v.outputs
+    from skill_versions v
+    where v.skill_id = s.id and v.status = 'published'
+    order by v.version_major desc, v.version_minor desc, v.version_patch desc,
+             (v.version_prerelease = '') desc, v.version_prerelease desc
+    limit 1
+  ) lv on true`;
+
+export const SKILL_COLUMNS = `s.id, s.org_id, s.owner_id, s.name, s.description, s.tags, s.visibility, s.created_at,
+  s.updated_at, lv.version as latest_version, lv.id as latest_version_id, lv.entrypoint as latest_entrypoint,
+  lv.inputs as latest_inputs, lv.outputs as latest_outputs`;
+
+export function toSkillSummary(row: SkillRow): SkillSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    tags: row.tags,
+    visibility: row.visibility,
+    owner_id: row.owner_id,
+    latest_version: row.latest_version,
+    latest_version_id: row.latest_version_id,
+    runnable: Boolean(row.latest_entrypoint),
+    inputs: row.latest_inputs,
+    outputs: row.latest_outputs,
+    created_at: iso(row.created_at),
+    updated_at: iso(row.updated_at),
+  };
+}
+
+export function toVersionSummary(row: VersionRow): VersionSummary {
+  return {
+    id: row.id,
+    skill_id: row.skill_id,
+    name: row.name,
+    version: row.version,
+    status: row.status,
+    sha256: row.sha256,
+    size_bytes: row.size_bytes,
+    file_count: row.file_count,
+    created_at: iso(row.created_at),
+    published_at: isoOrNull(row.published_at),
+    deprecated_at: isoOrNull(row.deprecated_at),
+  };
+}
+
+export function toSkillVersion(row: VersionRow, files: FileRow[]): SkillVersionDto {
+  const manifest = (row.metadata['manifest'] ?? {}) as Record<string, unknown>;
+  const frontMatter = (row.metadata['front_matter'] ?? {}) as Record<string, unknown>;
+  const value = <T>(key: string, fallback: T) => (manifest[key] ?? fallback) as T;
+  return {
+    ...toVersionSummary(row),
+    description: row.description,
+    instructions: row.instructions,
+    entrypoint: row.entrypoint,
+    runnable: Boolean(row.entrypoint),
+    tags: row.tags,
+    inputs: row.inputs,
+    outputs: row.outputs,
+    input_schema: value('inputSchema', null),
+    output_schema: value('outputSchema', null),
+    allow_network: value('allowNetwork', false),
+    network_allowlist: value('networkAllowlist', []),
+    secrets: value('secrets', []),
+    timeout_ms: value('timeoutMs', null),
+    memory_mb: value('memoryMb', null),
+    license: value('license', null),
+    compatibility: value('compatibility', null),
+    metadata: value('metadata', {}),
+    front_matter: frontMatter,
+    warnings: row.warnings,
+    files: files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, mime: f.mime })) satisfies FileInfo[],
+    created_by: row.created_by,
+  };
+}
