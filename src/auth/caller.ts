@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { ApiError } from '../api/errors.ts';
+import { ApiError } from '../errors.ts';
 
 export const ROLES = ['viewer', 'author', 'publisher', 'admin'] as const;
 export const RoleSchema = z.enum(ROLES).openapi({ description: 'What the caller may do', example: 'author' });

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { ApiError } from '../api/errors.ts';
+import { ApiError } from '../errors.ts';
 import type { TokenService } from './tokens.ts';
 
 /** Requires `Authorization: Bearer <JWT>` and puts the verified caller on the context. */

@@ -1,8 +1,8 @@
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
-import { ApiError } from '../api/errors.ts';
 import type { Clock } from '../clock.ts';
+import { ApiError } from '../errors.ts';
 import { type Caller, ROLES, type Role } from './caller.ts';
 
 const ClaimsSchema = z.object({

@@ -1,0 +1,113 @@
+/**
+ * Keeps a few pre-created, never-used isolates warm so a run does not pay for isolate + context creation and the
+ * guest bootstrap. Each isolate serves exactly one run and is then disposed; refills happen off the hot path.
+ */
+import { readFileSync } from 'node:fs';
+import ivm from 'isolated-vm';
+
+/** The worker-side target of the guest's single `send` callback; swapped in per run. */
+export type SendHandler = (op: unknown, callId: unknown, args: unknown) => unknown;
+
+export interface PreparedIsolate {
+  isolate: ivm.Isolate;
+  context: ivm.Context;
+  /** The bootstrap's `control` function. Only the worker holds this Reference; the guest never sees one. */
+  control: ivm.Reference<(...args: unknown[]) => unknown>;
+  memoryMb: number;
+  /** Set by the run that takes the isolate; the guest's callback forwards here. */
+  binding: { handler: SendHandler | null };
+}
+
+export interface IsolatePoolOptions {
+  /** How many warm isolates to keep for the most recently used memory limit. */
+  size: number;
+  onCatastrophicError: (message: string) => void;
+}
+
+function guestSource(): string {
+  const read = (file: string) => readFileSync(new URL(`./guest/${file}`, import.meta.url), 'utf8').trim();
+  const strip = (src: string) => src.replace(/;\s*$/, '');
+  return (
+    // Each file is one function expression preceded by comments, hence the parentheses (ASI after `return`).
+    `(\n${strip(read('globals.js'))}\n)(globalThis);\n` +
+    `(\n${strip(read('url.js'))}\n)(globalThis);\n` +
+    `return (\n${strip(read('bootstrap.js'))}\n)(globalThis, $0);`
+  );
+}
+
+export class IsolatePool {
+  readonly #warm: PreparedIsolate[] = [];
+  readonly #source = guestSource();
+  #warmMemoryMb = 0;
+  #filling = false;
+  #closed = false;
+
+  constructor(private readonly options: IsolatePoolOptions) {}
+
+  async create(memoryMb: number): Promise<PreparedIsolate> {
+    const isolate = new ivm.Isolate({
+      memoryLimit: memoryMb,
+      onCatastrophicError: this.options.onCatastrophicError,
+    });
+    try {
+      const context = await isolate.createContext();
+      const binding: PreparedIsolate['binding'] = { handler: null };
+      const send = new ivm.Callback((op: unknown, callId: unknown, args: unknown) => {
+        // Never throw across the boundary: a thrown host error would carry host frames into the guest.
+        try {
+          return binding.handler ? binding.handler(op, callId, args) : { name: 'Error', message: 'No active run' };
+        } catch {
+          return { name: 'Error', message: 'Host call failed' };
+        }
+      });
+      const control = (await context.evalClosure(this.#source, [send], {
+        filename: 'osk:bootstrap',
+        result: { reference: true },
+      } as ivm.RunOptions & ivm.TransferOptionsBidirectional)) as PreparedIsolate['control'];
+      return { isolate, context, control, memoryMb, binding };
+    } catch (error) {
+      if (!isolate.isDisposed) isolate.dispose();
+      throw error;
+    }
+  }
+
+  /** A never-used isolate with this memory limit: a warm one when available, else a new one. */
+  async take(memoryMb: number): Promise<PreparedIsolate> {
+    if (memoryMb !== this.#warmMemoryMb) {
+      this.#drain();
+      this.#warmMemoryMb = memoryMb;
+    }
+    const warm = this.#warm.pop();
+    this.refill();
+    return warm ?? this.create(memoryMb);
+  }
+
+  /** Tops the pool up after the current macrotask so it never delays a run that is starting. */
+  refill(): void {
+    if (this.#filling || this.#closed || this.options.size <= 0 || this.#warmMemoryMb === 0) return;
+    this.#filling = true;
+    setImmediate(async () => {
+      try {
+        while (!this.#closed && this.#warm.length < this.options.size) {
+          const memoryMb = this.#warmMemoryMb;
+          const prepared = await this.create(memoryMb);
+          if (this.#closed || memoryMb !== this.#warmMemoryMb) prepared.isolate.dispose();
+          else this.#warm.push(prepared);
+        }
+      } catch {
+        // A failed warm-up only costs latency; the next take() creates its isolate inline.
+      } finally {
+        this.#filling = false;
+      }
+    });
+  }
+
+  #drain(): void {
+    for (const p of this.#warm.splice(0)) if (!p.isolate.isDisposed) p.isolate.dispose();
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#drain();
+  }
+}
