@@ -14,7 +14,6 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY bin ./bin
 COPY src ./src
-COPY views ./views
 COPY bundles ./bundles
 COPY openapi.json ./
 RUN mkdir -p /data && chown node:node /data
