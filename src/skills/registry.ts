@@ -23,11 +23,20 @@ export interface RegistryDeps {
   clock: Clock;
   /** Called after a version is committed (the router embeds it in the background). */
   onVersionStored?: (versionId: string) => void;
+  /** Ranks skill ids by relevance to `q` (the router); `listSkills` with `q` orders by it when given. */
+  rankSkills?: (caller: Caller, query: string, limit: number) => Promise<string[]>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Rows the caller may see: its org, and either org-visible or its own. */
 const VISIBLE = `s.org_id = $1 and s.deleted_at is null and (s.visibility = 'org' or s.owner_id = $2)`;
+
+/** File content travels as base64 text: embedded PGlite moves bytea ~20x slower than text in both directions. */
+export const CONTENT_BASE64 = "encode(content, 'base64') as content";
+export const decodeContent = <R extends { content: string | null }>(row: R) => ({
+  ...row,
+  content: new Uint8Array(Buffer.from(row.content ?? '', 'base64')),
+});
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
 
@@ -154,8 +163,18 @@ export function createRegistry(deps: RegistryDeps) {
     for (const file of bundle.files) {
       await q.query(
         `insert into skill_files (version_id, path, sha256, size, mime, content, compiled_js, source_map)
-         values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [id, file.path, file.sha256, file.size, file.mime, file.data, file.compiledJs ?? null, file.sourceMap ?? null],
+         values ($1, $2, $3, $4, $5, decode($6, 'base64'), $7, $8)`,
+        // Sent as base64 text: embedded PGlite serialises binary parameters ~20x slower than text.
+        [
+          id,
+          file.path,
+          file.sha256,
+          file.size,
+          file.mime,
+          Buffer.from(file.data).toString('base64'),
+          file.compiledJs ?? null,
+          file.sourceMap ?? null,
+        ],
       );
     }
     if (publish) await syncSkillFromVersion(q, skill.id, m.description, m.tags);
@@ -283,8 +302,21 @@ export function createRegistry(deps: RegistryDeps) {
       };
       if (query.tag) add((p) => `${p} = any(s.tags)`, query.tag.toLowerCase());
       if (query.visibility) add((p) => `s.visibility = ${p}`, query.visibility);
-      if (query.q)
-        add((p) => `(s.name ilike ${p} or s.description ilike ${p})`, `%${query.q.replace(/[%_\\]/g, '\\$&')}%`);
+      const like = query.q ? `%${query.q.replace(/[%_\\]/g, '\\$&')}%` : undefined;
+      if (query.q && like && deps.rankSkills) {
+        // Relevance order from the router, then plain substring matches (e.g. skills with no version yet); one
+        // page, since a relevance ranking has no stable cursor.
+        params.push(like, await deps.rankSkills(caller, query.q, query.limit), query.limit);
+        const [p, ids, limit] = [params.length - 2, params.length - 1, params.length].map((n) => `$${n}`);
+        where.push(`(s.name ilike ${p} or s.description ilike ${p} or s.id = any(${ids}::uuid[]))`);
+        const rows = await db.query<SkillRow>(
+          `select ${SKILL_COLUMNS} from skills s ${LATEST_VERSION_JOIN} where ${where.join(' and ')}
+           order by array_position(${ids}::uuid[], s.id) nulls last, s.created_at desc, s.id desc limit ${limit}`,
+          params,
+        );
+        return { data: rows.map(toSkillSummary), next_cursor: null };
+      }
+      if (like) add((p) => `(s.name ilike ${p} or s.description ilike ${p})`, like);
       const after = decodeCursor(query.cursor);
       if (after) {
         params.push(after.createdAt, after.id);
@@ -402,20 +434,24 @@ export function createRegistry(deps: RegistryDeps) {
 
     async readFile(caller: Caller, versionId: string, path: string) {
       const version = await findVersion(caller, versionId);
-      const [file] = await db.query<FileRow & { content: Uint8Array }>(
-        'select path, sha256, size, mime, content from skill_files where version_id = $1 and path = $2',
-        [version.id, path],
-      );
+      const [file] = (
+        await db.query<FileRow & { content: string }>(
+          `select path, sha256, size, mime, ${CONTENT_BASE64} from skill_files where version_id = $1 and path = $2`,
+          [version.id, path],
+        )
+      ).map(decodeContent);
       if (!file) throw new ApiError('not_found', `File "${path}" not found in ${version.name} ${version.version}`);
       return { version, file };
     },
 
     async readAllFiles(caller: Caller, versionId: string) {
       const version = await findVersion(caller, versionId);
-      const files = await db.query<FileRow & { content: Uint8Array }>(
-        'select path, sha256, size, mime, content from skill_files where version_id = $1 order by path',
-        [version.id],
-      );
+      const files = (
+        await db.query<FileRow & { content: string }>(
+          `select path, sha256, size, mime, ${CONTENT_BASE64} from skill_files where version_id = $1 order by path`,
+          [version.id],
+        )
+      ).map(decodeContent);
       return { version, files };
     },
   };

@@ -52,8 +52,8 @@ export interface TarEntry {
 export async function tarGzOf(entries: TarEntry[]): Promise<Uint8Array> {
   const archive = pack();
   const chunks: Buffer[] = [];
-  archive.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const ended = new Promise((resolve) => archive.on('end', resolve));
+  archive.on('data', (chunk) => chunks.push(chunk as Buffer));
+  const ended = new Promise<void>((resolve) => archive.on('end', () => resolve()));
   for (const entry of entries) {
     if (entry.type === 'symlink')
       archive.entry({ name: entry.name, type: 'symlink', linkname: entry.linkname ?? '/etc/passwd' });
@@ -72,7 +72,7 @@ export function bundleForm(
   filename = 'bundle.zip',
 ): FormData {
   const form = new FormData();
-  form.set('bundle', new File([archive], filename));
+  form.set('bundle', new File([archive as Uint8Array<ArrayBuffer>], filename));
   for (const [key, value] of Object.entries(fields)) form.set(key, value);
   return form;
 }
@@ -81,7 +81,7 @@ export function bundleForm(
 export function filesForm(files: FileMap, folder: string, fields: Record<string, string> = {}): FormData {
   const form = new FormData();
   for (const [path, content] of Object.entries(files))
-    form.append('files[]', new File([bytes(content)], `${folder}/${path}`));
+    form.append('files[]', new File([bytes(content) as Uint8Array<ArrayBuffer>], `${folder}/${path}`));
   for (const [key, value] of Object.entries(fields)) form.set(key, value);
   return form;
 }

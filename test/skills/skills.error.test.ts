@@ -47,7 +47,9 @@ describe.each(backends)('bundle rejections on %s', (backend) => {
     const problem = await res.json();
     expect(problem.detail).toMatch(detail);
     if (field)
-      expect(problem.errors.map((e: { field: string }) => `${e.field}: ${e.message}`).join('\n')).toMatch(field);
+      expect(
+        problem.errors.map((e: { field: string; message: string }) => `${e.field}: ${e.message}`).join('\n'),
+      ).toMatch(field);
     expect(await counts()).toEqual(before);
     return problem;
   };
