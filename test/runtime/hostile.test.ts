@@ -79,9 +79,10 @@ describe('hostile skills', () => {
   });
 
   it('log flood times out (and logs stay capped)', async () => {
-    const r = await exec('export default () => { for (;;) console.log(1); }', { maxHostCalls: 1e9 });
+    // A small log budget makes truncation certain even on a slow machine that logs few lines before the deadline.
+    const r = await exec('export default () => { for (;;) console.log(1); }', { maxHostCalls: 1e9, maxLogBytes: 2000 });
     expectOutcome(r, 'timed_out', 'timeout');
-    expect(r.logs.length).toBeLessThanOrEqual(10_001); // 10 000 one-byte lines + the truncation line
+    expect(r.logs.length).toBeLessThanOrEqual(2001); // 2 000 one-byte lines + the truncation line
     expect(r.logs.at(-1)?.message).toMatch(/truncated/);
     await expectBenign();
   });

@@ -27,9 +27,11 @@ export function resolveSpecifier(specifier: string, referrer: string, modules: R
   return null;
 }
 
-async function compile(isolate: ivm.Isolate, path: string, source: string): Promise<ivm.Module> {
+// Compilation and linking use the synchronous API: each async call is a hop through isolated-vm's thread pool,
+// which costs milliseconds on a loaded 2-core machine, and neither step runs guest code.
+function compile(isolate: ivm.Isolate, path: string, source: string): ivm.Module {
   try {
-    return await isolate.compileModule(source, { filename: path });
+    return isolate.compileModuleSync(source, { filename: path });
   } catch (error) {
     const e = error as Error;
     throw new ModuleLoadError(`Cannot compile ${path}: ${e.name}: ${e.message}`);
@@ -47,7 +49,7 @@ export async function loadModules(
   if (entrySource === undefined) throw new ModuleLoadError(`The entrypoint ${entrypoint} is not in the bundle`);
   const byPath = new Map<string, ivm.Module>();
   const links = new Map<ivm.Module, Map<string, ivm.Module>>();
-  const entry = await compile(isolate, entrypoint, entrySource);
+  const entry = compile(isolate, entrypoint, entrySource);
   byPath.set(entrypoint, entry);
   const queue: Array<[string, ivm.Module]> = [[entrypoint, entry]];
   for (let item = queue.shift(); item; item = queue.shift()) {
@@ -62,7 +64,7 @@ export async function loadModules(
       }
       let dep = byPath.get(target);
       if (!dep) {
-        dep = await compile(isolate, target, modules[target] as string);
+        dep = compile(isolate, target, modules[target] as string);
         byPath.set(target, dep);
         queue.push([target, dep]);
       }
@@ -70,11 +72,9 @@ export async function loadModules(
     }
     links.set(module, deps);
   }
-  await entry.instantiate(context, async (specifier, referrer) => {
-    const dep = links.get(referrer)?.get(specifier);
-    // Unreachable after the walk above; rejecting (not throwing synchronously) keeps 6.2.0 safe anyway.
-    if (!dep) return Promise.reject(new ModuleLoadError(`Cannot resolve "${specifier}"`));
-    return dep;
-  });
+  // Every link was resolved above, so the resolver only looks results up. It must not throw: isolated-vm 6.2.0
+  // crashes when a resolver throws after an earlier import resolved, hence the entry module as a harmless fallback
+  // for a case the walk makes unreachable.
+  entry.instantiateSync(context, (specifier, referrer) => links.get(referrer)?.get(specifier) ?? entry);
   return entry;
 }
