@@ -163,6 +163,176 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/skills/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Find the skills that fit a request (level 1 summaries, hybrid full-text + embedding ranking) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SearchRequest"];
+                };
+            };
+            responses: {
+                /** @description Ranked skills */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SearchResponse"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/skills/select": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Let the router choose: the best skills for a request with their level-2 details, in one call */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SelectRequest"];
+                };
+            };
+            responses: {
+                /** @description The chosen skills */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SelectResponse"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/skills": {
         parameters: {
             query?: never;
@@ -1383,6 +1553,978 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the organisation's runs, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Where the run is; the last four are final */
+                    status?: "queued" | "running" | "succeeded" | "failed" | "timed_out" | "cancelled";
+                    /** @description Skill name or id */
+                    skill?: string;
+                    /** @description Only runs created at or after this time */
+                    since?: string;
+                    /** @description Only the children of this run */
+                    parent_run_id?: string;
+                    /** @description Cursor from the previous page */
+                    cursor?: string;
+                    /** @description Page size (1-100) */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of runs */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RunPage"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Run a skill (or a chain / parallel composition); synchronous unless async is true
+         * @description Needs role author or higher. 201: the finished run, whatever its status (a failing skill is a failed run, not an HTTP error; invalid input is a failed run with error.type invalid_input and error.errors; an instruction-only skill is a failed run with not_runnable). 202 with async: the queued run. 404: unknown skill or version. Multipart: a "request" JSON part and file parts for ctx.files.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RunRequest"];
+                    "multipart/form-data": components["schemas"]["RunMultipart"];
+                };
+            };
+            responses: {
+                /** @description The finished run */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Run"];
+                    };
+                };
+                /** @description The queued run (async: true) */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Run"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request body is too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a run */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Run id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The run */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Run"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/runs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a queued or running run (role author); answers once it has stopped */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Run id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The cancelled run */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Run"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/runs/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Server-Sent Events of a run from its start: status, log, artifact, child, then done (the full run) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Run id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An event stream; replays past events first and ends after "done" */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/runs/{id}/artifacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the artifacts of a run */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Run id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The artifacts */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ArtifactList"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/skills/{id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the runs of one skill, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Where the run is; the last four are final */
+                    status?: "queued" | "running" | "succeeded" | "failed" | "timed_out" | "cancelled";
+                    /** @description Only runs created at or after this time */
+                    since?: string;
+                    /** @description Only the children of this run */
+                    parent_run_id?: string;
+                    /** @description Cursor from the previous page */
+                    cursor?: string;
+                    /** @description Page size (1-100) */
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description Skill id (UUID) or name */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of runs */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RunPage"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/artifacts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download an artifact (Content-Type, Content-Length, ETag = sha256, single byte Range) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description One byte range, e.g. bytes=0-99, bytes=100- or bytes=-100 */
+                    range?: string;
+                };
+                path: {
+                    /** @description Artifact id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The whole file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": string;
+                    };
+                };
+                /** @description The requested range */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": string;
+                    };
+                };
+                /** @description Not modified (If-None-Match) */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The Range cannot be served; Content-Range names the size */
+                416: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": unknown;
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/secrets/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Store or replace an organisation secret (admin); it is encrypted at rest and never returned */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Secret name */
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PutSecret"];
+                };
+            };
+            responses: {
+                /** @description Stored */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SecretInfo"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete a secret (admin) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Secret name */
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/secrets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the organisation's secret names (admin); values are never returned */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Secret names */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SecretList"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1485,7 +2627,21 @@ export interface components {
              */
             token_id: string;
         };
-        SkillSummary: {
+        SearchResponse: {
+            /** @description Best first; one per skill */
+            results: components["schemas"]["SearchHit"][];
+            embedding: components["schemas"]["SearchEmbedding"];
+        };
+        SearchHit: {
+            skill: components["schemas"]["SearchSkill"];
+            /**
+             * @description Fused relevance (sum of per-signal z-scores); higher is better, compare within one query
+             * @example 2.7
+             */
+            score: number;
+            explain: components["schemas"]["SearchExplain"];
+        };
+        SearchSkill: {
             /**
              * Format: uuid
              * @description Skill id
@@ -1493,66 +2649,37 @@ export interface components {
              */
             id: string;
             /**
-             * @description Unique name within the organisation
-             * @example csv-to-json
+             * @description Skill name
+             * @example pdf-merge
              */
             name: string;
             /**
-             * @description What the skill does and when to use it
-             * @example Converts CSV to JSON
+             * @description What it does and when to use it
+             * @example Merge PDF files
              */
             description: string;
             /**
              * @description Tags
              * @example [
-             *       "csv",
-             *       "json"
+             *       "pdf"
              *     ]
              */
             tags: string[];
             /**
-             * @description "user": only the owner sees it; "org": everyone in the organisation
-             * @example org
-             * @enum {string}
-             */
-            visibility: "user" | "org";
-            /**
-             * @description User who created it
-             * @example alice
-             */
-            owner_id: string;
-            /**
-             * @description Highest published, non-deprecated version
+             * @description The ranked version
              * @example 1.2.0
              */
-            latest_version: string | null;
+            version: string;
             /**
              * Format: uuid
-             * @description Id of that version
-             * @example null
+             * @description Its id: GET /skill-versions/{id} gives level 2
+             * @example 019a8a47-8000-7000-9000-000000000001
              */
-            latest_version_id: string | null;
-            /**
-             * @description Whether the latest version has code to run
-             * @example true
-             */
-            runnable: boolean;
-            /** @description Declared inputs of the latest version */
+            version_id: string;
+            /** @description Declared inputs */
             inputs: components["schemas"]["IoField"][] | null;
-            /** @description Declared outputs of the latest version */
+            /** @description Declared outputs */
             outputs: components["schemas"]["IoField"][] | null;
-            /**
-             * Format: date-time
-             * @description When the skill was created
-             * @example 2026-11-24T08:00:00.000Z
-             */
-            created_at: string;
-            /**
-             * Format: date-time
-             * @description When the skill last changed
-             * @example 2026-11-24T08:00:00.000Z
-             */
-            updated_at: string;
         };
         IoField: {
             /**
@@ -1582,11 +2709,111 @@ export interface components {
              */
             required?: boolean;
         };
-        UploadResult: {
-            skill: components["schemas"]["SkillSummary"];
+        SearchExplain: {
+            /**
+             * @description Position in the BM25 full-text list (1 = best); null = not in it
+             * @example 1
+             */
+            fulltext_rank: number | null;
+            /**
+             * @description BM25 score over name, tags and description
+             * @example 0.42
+             */
+            fulltext_score: number | null;
+            /**
+             * @description Position in the embedding similarity list (1 = best); null = not in it
+             * @example 1
+             */
+            vector_rank: number | null;
+            /**
+             * @description Cosine similarity of the request and skill embeddings
+             * @example 0.42
+             */
+            vector_similarity: number | null;
+            /**
+             * @description Position in the trigram similarity list (1 = best); null = not in it
+             * @example 1
+             */
+            trigram_rank: number | null;
+            /**
+             * @description Character-trigram similarity (typo tolerant)
+             * @example 0.42
+             */
+            trigram_similarity: number | null;
+        };
+        SearchEmbedding: {
+            /**
+             * @description Embedder key, provider:model:dimensions
+             * @example local:hash-v1:1536
+             */
+            provider: string;
+            /**
+             * @description Whether the vector signal took part in this search
+             * @example true
+             */
+            used: boolean;
+        };
+        SearchRequest: {
+            /**
+             * @description The user's request or the agent's thought, in plain words
+             * @example merge two pdfs
+             */
+            query: string;
+            /**
+             * @description How many skills (1-50)
+             * @default 5
+             * @example 5
+             */
+            top_k: number;
+            /**
+             * @description Only skills carrying every one of these tags
+             * @example [
+             *       "pdf"
+             *     ]
+             */
+            tags?: string[];
+            /**
+             * @description Only skills with an input of this media type (`type/*` for any subtype)
+             * @example application/pdf
+             */
+            input_mime?: string;
+            /**
+             * @description Only skills with an output of this media type (`type/*` for any subtype)
+             * @example text/csv
+             */
+            output_mime?: string;
+            /**
+             * @description Rank each skill's newest version even when it is a draft
+             * @default false
+             * @example false
+             */
+            include_drafts: boolean;
+            /**
+             * @description Drop results whose fused score is below this (scores compare within one query)
+             * @example 0
+             */
+            min_score?: number;
+            /**
+             * @description Signals to rank by; single signals are for evaluation and debugging
+             * @default hybrid
+             * @example hybrid
+             * @enum {string}
+             */
+            mode: "hybrid" | "fulltext" | "vector";
+        };
+        SelectResponse: {
+            /** @description Best first */
+            skills: components["schemas"]["SelectedSkill"][];
+            embedding: components["schemas"]["SearchEmbedding"];
+        };
+        /** @description A chosen skill: level-2 details of its latest published version */
+        SelectedSkill: {
+            /**
+             * @description Fused relevance (sum of per-signal z-scores); higher is better, compare within one query
+             * @example 2.7
+             */
+            score: number;
             version: components["schemas"]["SkillVersion"];
-            /** @description Accepted, but worth fixing */
-            warnings: components["schemas"]["FieldError"][];
         };
         SkillVersion: components["schemas"]["VersionSummary"] & {
             /**
@@ -1772,6 +2999,94 @@ export interface components {
              */
             deprecated_at: string | null;
         };
+        SelectRequest: {
+            /**
+             * @description The user's request or the agent's thought, in plain words
+             * @example merge two pdfs
+             */
+            query: string;
+            /**
+             * @description At most this many skills (1-10)
+             * @default 3
+             * @example 3
+             */
+            max_skills: number;
+        };
+        SkillSummary: {
+            /**
+             * Format: uuid
+             * @description Skill id
+             * @example 019a8a47-7d8e-7c3b-9a53-1f0d2b3c4d5e
+             */
+            id: string;
+            /**
+             * @description Unique name within the organisation
+             * @example csv-to-json
+             */
+            name: string;
+            /**
+             * @description What the skill does and when to use it
+             * @example Converts CSV to JSON
+             */
+            description: string;
+            /**
+             * @description Tags
+             * @example [
+             *       "csv",
+             *       "json"
+             *     ]
+             */
+            tags: string[];
+            /**
+             * @description "user": only the owner sees it; "org": everyone in the organisation
+             * @example org
+             * @enum {string}
+             */
+            visibility: "user" | "org";
+            /**
+             * @description User who created it
+             * @example alice
+             */
+            owner_id: string;
+            /**
+             * @description Highest published, non-deprecated version
+             * @example 1.2.0
+             */
+            latest_version: string | null;
+            /**
+             * Format: uuid
+             * @description Id of that version
+             * @example null
+             */
+            latest_version_id: string | null;
+            /**
+             * @description Whether the latest version has code to run
+             * @example true
+             */
+            runnable: boolean;
+            /** @description Declared inputs of the latest version */
+            inputs: components["schemas"]["IoField"][] | null;
+            /** @description Declared outputs of the latest version */
+            outputs: components["schemas"]["IoField"][] | null;
+            /**
+             * Format: date-time
+             * @description When the skill was created
+             * @example 2026-11-24T08:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When the skill last changed
+             * @example 2026-11-24T08:00:00.000Z
+             */
+            updated_at: string;
+        };
+        UploadResult: {
+            skill: components["schemas"]["SkillSummary"];
+            version: components["schemas"]["SkillVersion"];
+            /** @description Accepted, but worth fixing */
+            warnings: components["schemas"]["FieldError"][];
+        };
         CreateSkill: {
             /**
              * @description Skill name, unique in the organisation
@@ -1867,6 +3182,293 @@ export interface components {
              *     ]
              */
             skills?: string[];
+        };
+        Run: {
+            /**
+             * Format: uuid
+             * @description Run id
+             * @example 019a8a47-9000-7000-9000-000000000002
+             */
+            id: string;
+            /**
+             * @description Skill name; "chain" or "parallel" for an API-level composition
+             * @example csv-to-json
+             */
+            skill: string | null;
+            /**
+             * Format: uuid
+             * @description Skill id; null for a composition
+             * @example null
+             */
+            skill_id: string | null;
+            /**
+             * Format: uuid
+             * @description Version that ran
+             * @example null
+             */
+            skill_version_id: string | null;
+            /**
+             * @description Semantic version that ran
+             * @example 1.2.0
+             */
+            version: string | null;
+            /**
+             * @description Where the run is; the last four are final
+             * @example succeeded
+             * @enum {string}
+             */
+            status: "queued" | "running" | "succeeded" | "failed" | "timed_out" | "cancelled";
+            /**
+             * @description The JSON input
+             * @example {
+             *       "csv": "a,b\n1,2"
+             *     }
+             */
+            input?: unknown;
+            /**
+             * @description The JSON output; null until succeeded
+             * @example {
+             *       "rows": 1
+             *     }
+             */
+            output?: unknown;
+            error: components["schemas"]["RunError"];
+            /** @description Captured console and ctx.log lines */
+            logs: components["schemas"]["LogLine"][];
+            /** @description Files the run wrote (kept only when it succeeded) */
+            artifacts: components["schemas"]["Artifact"][];
+            usage: components["schemas"]["RunUsage"];
+            /**
+             * Format: uuid
+             * @description The run that started this one (callSkill, chain, parallel)
+             * @example null
+             */
+            parent_run_id: string | null;
+            /**
+             * Format: date-time
+             * @description When the run was requested
+             * @example 2026-11-24T08:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When it started
+             * @example 2026-11-24T08:00:00.000Z
+             */
+            started_at: string | null;
+            /**
+             * Format: date-time
+             * @description When it ended
+             * @example 2026-11-24T08:00:00.000Z
+             */
+            finished_at: string | null;
+            /**
+             * @description From start to end
+             * @example 4
+             */
+            duration_ms: number | null;
+        };
+        /** @description Why it did not succeed; null otherwise */
+        RunError: {
+            /**
+             * @description What kind of failure
+             * @example skill_error
+             * @enum {string}
+             */
+            type: "invalid_input" | "skill_error" | "timeout" | "memory_limit" | "cpu_limit" | "output_too_large" | "network_denied" | "not_runnable" | "cancelled" | "limit_exceeded" | "infrastructure_error";
+            /**
+             * @description What went wrong
+             * @example broken 21
+             */
+            message: string;
+            /**
+             * @description The skill's own stack, mapped to bundle files
+             * @example Error: broken 21
+             *         at run (scripts/main.ts:5:9)
+             */
+            stack?: string;
+            /** @description For invalid_input: every invalid field */
+            errors?: components["schemas"]["FieldError"][];
+        } | null;
+        LogLine: {
+            /**
+             * @description Log level
+             * @example info
+             * @enum {string}
+             */
+            level: "debug" | "info" | "warn" | "error";
+            /**
+             * @description The line
+             * @example parsed 12 rows
+             */
+            message: string;
+            /**
+             * Format: date-time
+             * @description When it was written
+             * @example 2026-11-24T08:00:00.000Z
+             */
+            time: string;
+        };
+        Artifact: {
+            /**
+             * Format: uuid
+             * @description Artifact id
+             * @example 019a8a47-9000-7000-9000-000000000001
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description Run that wrote it
+             * @example 019a8a47-9000-7000-9000-000000000002
+             */
+            run_id: string;
+            /**
+             * @description Name the skill gave it
+             * @example report.pdf
+             */
+            name: string;
+            /**
+             * @description Size in bytes
+             * @example 20480
+             */
+            size: number;
+            /**
+             * @description Media type
+             * @example application/pdf
+             */
+            mime_type: string;
+            /**
+             * @description SHA-256 of the content, hex; also the ETag
+             * @example 9f86d081...
+             */
+            sha256: string;
+            /**
+             * @description Where to download it
+             * @example /artifacts/019a8a47-9000-7000-9000-000000000001
+             */
+            url: string;
+            /**
+             * Format: date-time
+             * @description When it was stored
+             * @example 2026-11-24T08:00:00.000Z
+             */
+            created_at: string;
+        };
+        /** @description Resources used */
+        RunUsage: {
+            /**
+             * @description Wall-clock time in the sandbox
+             * @example 3
+             */
+            wall_ms: number;
+            /**
+             * @description Isolate CPU time
+             * @example 1.2
+             */
+            cpu_ms: number;
+            /**
+             * @description Peak isolate heap
+             * @example 1048576
+             */
+            memory_peak_bytes: number;
+        };
+        RunRequest: {
+            /**
+             * @description Skill name or id
+             * @example csv-to-json
+             */
+            skill?: string;
+            /**
+             * @description A semantic version or "latest" (the default: highest published)
+             * @example latest
+             */
+            version?: string;
+            /**
+             * @description JSON input of the skill
+             * @example {
+             *       "name": "Ada"
+             *     }
+             */
+            input?: unknown;
+            /**
+             * @description Deadline for the whole run; capped by SKILL.md and the server maximum
+             * @example 10000
+             */
+            timeout_ms?: number;
+            /**
+             * @description true: answer 202 with the queued run at once
+             * @default false
+             * @example false
+             */
+            async: boolean;
+            /** @description Steps run one after another; each step's output is the next step's input */
+            chain?: components["schemas"]["RunStep"][];
+            /** @description Steps run at once; the output is the array of their outputs */
+            parallel?: components["schemas"]["RunStep"][];
+        };
+        RunStep: {
+            /**
+             * @description Skill name or id
+             * @example csv-to-json
+             */
+            skill: string;
+            /**
+             * @description A semantic version or "latest" (the default: highest published)
+             * @example latest
+             */
+            version?: string;
+            /** @description Input of this step (chain: only the first step; later steps get the previous output) */
+            input?: unknown;
+        };
+        RunMultipart: {
+            /**
+             * @description The RunRequest as JSON text
+             * @example {"skill":"csv-to-json","input":{"csv":"data.csv"}}
+             */
+            request: string;
+            /**
+             * Format: binary
+             * @description Any other part is a file for ctx.files, named by its field name ("files"/"files[]": its filename)
+             */
+            file?: string;
+        };
+        RunPage: {
+            data: components["schemas"]["Run"][];
+            /**
+             * @description Pass as `cursor` for the next page; null on the last page
+             * @example null
+             */
+            next_cursor: string | null;
+        };
+        ArtifactList: {
+            data: components["schemas"]["Artifact"][];
+        };
+        SecretInfo: {
+            /**
+             * @description Secret name, as skills declare it
+             * @example GITHUB_TOKEN
+             */
+            name: string;
+            /**
+             * @description When it was first stored
+             * @example 2026-11-24T08:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description When its value last changed
+             * @example 2026-11-24T08:00:00.000Z
+             */
+            updated_at: string;
+        };
+        PutSecret: {
+            /**
+             * @description The secret value
+             * @example ghp_example
+             */
+            value: string;
+        };
+        SecretList: {
+            data: components["schemas"]["SecretInfo"][];
         };
     };
     responses: never;

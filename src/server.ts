@@ -8,6 +8,14 @@ import { systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { migrate } from './db/migrate.ts';
 import { openDatabase } from './db/open.ts';
+import { embedderFromConfig } from './router/from-config.ts';
+import { createIndexer } from './router/indexer.ts';
+import { deriveSecretsKey } from './runs/secrets.ts';
+import { createSandbox } from './runtime/sandbox.ts';
+import { loadExamples } from './skills/examples.ts';
+import { createRegistry } from './skills/registry.ts';
+import { createLocalBlobStore } from './storage/local-blob-store.ts';
+import { createS3BlobStore } from './storage/s3-blob-store.ts';
 import { createLogger } from './telemetry/logger.ts';
 
 export interface RunningServer {
@@ -28,7 +36,46 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const dev = config.JWT_SECRET ? undefined : loadOrCreateDevSecret(dataDir);
   const tokens = createTokenService(config.JWT_SECRET ?? dev!.secret, systemClock);
 
-  const app = createApp({ db, clock: systemClock, logger, tokens });
+  const embedder = await embedderFromConfig(config);
+  const indexer = createIndexer({ db, embedder, logger });
+  // Catch-up in the background: versions stored before a restart, or embedded by another model, are re-embedded.
+  indexer.start();
+  logger.info({ embedder: embedder.key }, 'skill router ready');
+
+  if (config.LOAD_EXAMPLES) {
+    // First start only (org "default" has no skills yet); a broken example is logged, never fatal.
+    const registry = createRegistry({ db, clock: systemClock, onVersionStored: (id) => indexer.enqueue(id) });
+    await loadExamples({ db, registry, logger }).catch((error: Error) =>
+      logger.warn({ error: error.message }, 'example skills not loaded'),
+    );
+  }
+
+  // Skills run in supervised worker processes (RUN_WORKERS, 0 = one per core); artifacts go to S3 when configured.
+  const sandbox = createSandbox({ size: config.RUN_WORKERS || undefined });
+  const blobs = config.S3_BUCKET
+    ? createS3BlobStore({
+        bucket: config.S3_BUCKET,
+        region: config.S3_REGION,
+        endpoint: config.S3_ENDPOINT,
+        accessKeyId: config.S3_ACCESS_KEY_ID,
+        secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+      })
+    : createLocalBlobStore(resolve(dataDir, 'artifacts'));
+  const secretsKey = deriveSecretsKey(config.JWT_SECRET ?? dev!.secret);
+  const runLimits = { maxTimeoutMs: config.MAX_RUN_TIMEOUT_MS, maxMemoryMb: config.MAX_RUN_MEMORY_MB };
+
+  const app = createApp({
+    db,
+    clock: systemClock,
+    logger,
+    tokens,
+    embedder,
+    indexer,
+    sandbox,
+    blobs,
+    secretsKey,
+    runLimits,
+  });
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
   await new Promise<void>((ready) => server.once('listening', ready));
   const address = server.address();
@@ -52,6 +99,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     url,
     async close() {
       await new Promise<void>((done) => server.close(() => done()));
+      await indexer.close();
+      await sandbox.close();
       await db.close();
     },
   };

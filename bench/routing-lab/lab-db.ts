@@ -34,7 +34,8 @@ create extension if not exists pg_trgm;
 drop table if exists skill_versions;
 create table skill_versions (
   id uuid primary key, skill_id uuid not null, name text not null, description text not null,
-  tags text[] not null default '{}', status text not null default 'draft',
+  tags text[] not null default '{}', status text not null default 'draft', version text not null default '1.0.0',
+  inputs jsonb, outputs jsonb,
   embedding vector, embedding_model text, search tsvector
 );`;
 

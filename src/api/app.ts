@@ -1,12 +1,21 @@
 import { Scalar } from '@scalar/hono-api-reference';
 import { requestId } from 'hono/request-id';
 import { bearerAuth } from '../auth/middleware.ts';
+import { createLocalEmbedder } from '../router/local-embedder.ts';
+import { createSearchService } from '../router/search.ts';
+import { createSecretStore } from '../runs/secrets.ts';
+import { createRunService } from '../runs/service.ts';
 import { createRegistry } from '../skills/registry.ts';
+import { artifactsRouter } from './artifacts/artifacts.index.ts';
 import type { AppDeps, AppServices } from './context.ts';
+import { ApiError } from './errors.ts';
 import { healthRouter } from './health/health.index.ts';
 import { meRouter } from './me/me.index.ts';
 import { onError, onNotFound } from './problem.ts';
 import { createRouter } from './router.ts';
+import { runsRouter } from './runs/runs.index.ts';
+import { searchRouter } from './search/search.index.ts';
+import { secretsRouter } from './secrets/secrets.index.ts';
 import { skillsRouter } from './skills/skills.index.ts';
 import { versionsRouter } from './versions/versions.index.ts';
 
@@ -64,20 +73,59 @@ export function createApp(deps: AppDeps) {
 
   app.use('*', bearerAuth(deps.tokens));
   app.route('/', meRouter);
+  app.route('/', searchRouter);
   app.route('/', skillsRouter);
   app.route('/', versionsRouter);
+  app.route('/', runsRouter);
+  app.route('/', artifactsRouter);
+  app.route('/', secretsRouter);
   return app;
 }
 
 /** Builds the services from the infrastructure. Services are created lazily so the OpenAPI build needs no deps. */
 function createServices(deps: AppDeps): AppServices {
   let registry: AppServices['registry'] | undefined;
-  return {
+  let search: AppServices['search'] | undefined;
+  let runs: AppServices['runs'] | undefined;
+  let secrets: AppServices['secrets'] | undefined;
+  const services: AppServices = {
     get registry() {
-      registry ??= createRegistry({ db: deps.db, clock: deps.clock });
+      registry ??= createRegistry({
+        db: deps.db,
+        clock: deps.clock,
+        onVersionStored: (versionId) => deps.indexer?.enqueue(versionId),
+        rankSkills: (caller, query, limit) => services.search.rankSkillIds(caller, query, limit),
+      });
       return registry;
     },
+    get search() {
+      search ??= createSearchService({
+        db: deps.db,
+        embedder: deps.embedder ?? createLocalEmbedder(),
+        logger: deps.logger,
+      });
+      return search;
+    },
+    get secrets() {
+      secrets ??= createSecretStore({ db: deps.db, clock: deps.clock, key: deps.secretsKey });
+      return secrets;
+    },
+    get runs() {
+      if (!deps.sandbox || !deps.blobs) throw new ApiError('unavailable', 'Running skills is not configured here');
+      runs ??= createRunService({
+        db: deps.db,
+        clock: deps.clock,
+        logger: deps.logger,
+        sandbox: deps.sandbox,
+        blobs: deps.blobs,
+        registry: services.registry,
+        secrets: services.secrets,
+        limits: deps.runLimits,
+      });
+      return runs;
+    },
   };
+  return services;
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -2,7 +2,14 @@ import type { Caller } from '../auth/caller.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
+import type { Embedder } from '../router/embedder.ts';
+import type { Indexer } from '../router/indexer.ts';
+import type { SearchService } from '../router/search.ts';
+import type { SecretStore } from '../runs/secrets.ts';
+import type { RunService } from '../runs/service.ts';
+import type { Sandbox } from '../runtime/types.ts';
 import type { Registry } from '../skills/registry.ts';
+import type { BlobStore } from '../storage/blob-store.ts';
 import type { Logger } from '../telemetry/logger.ts';
 
 /** Infrastructure the app is built from. Tests pass real parts (an embedded database, a temp folder, ...). */
@@ -13,11 +20,26 @@ export interface AppDeps {
   tokens: TokenService;
   /** Address clients reach the server at; defaults to the request's origin. */
   publicUrl?: string;
+  /** Embeds requests and skills for the router; defaults to the local (no-network) embedder. */
+  embedder?: Embedder;
+  /** Embeds stored versions in the background; without it, versions are embedded at the next start-up. */
+  indexer?: Pick<Indexer, 'enqueue'>;
+  /** Runs skills; without it (and `blobs`) the runs API answers 503. */
+  sandbox?: Sandbox;
+  /** Stores run artifacts. */
+  blobs?: BlobStore;
+  /** 32-byte key for secrets at rest (`deriveSecretsKey(JWT secret)`); without it the secrets API answers 503. */
+  secretsKey?: Uint8Array;
+  /** Server maxima for runs (MAX_RUN_TIMEOUT_MS, MAX_RUN_MEMORY_MB). */
+  runLimits?: { maxTimeoutMs?: number; maxMemoryMb?: number };
 }
 
 /** Services built once from the dependencies and shared by all handlers. */
 export interface AppServices {
   registry: Registry;
+  search: SearchService;
+  runs: RunService;
+  secrets: SecretStore;
 }
 
 /** Everything handlers reach through `c.var`. */

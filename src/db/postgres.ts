@@ -28,6 +28,16 @@ export function createPostgresDatabase(options: PostgresOptions): Database {
   const sql = postgres(options.url, {
     max: options.maxConnections ?? 10,
     onnotice: () => {},
+    // Callers pass json/jsonb parameters as JSON text, as PGlite expects; the client's default serializer would
+    // stringify that text again and store a JSON string instead of the array or object.
+    types: {
+      json: {
+        to: 3802,
+        from: [114, 3802],
+        serialize: (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value)),
+        parse: (text: string) => JSON.parse(text),
+      },
+    } as unknown as Record<string, postgres.PostgresType>,
   });
   return {
     kind: 'postgres',

@@ -15,8 +15,16 @@ export interface HybridSearchInput {
   /** `Embedder.key`: only skill vectors embedded with this key are compared. */
   embeddingKey: string;
   topK: number;
-  /** Extra conditions on `sv` (organisation, visibility, tags...), ANDed with `sv.status = 'published'`. */
+  /** Extra conditions on `sv` (organisation, visibility, tags...), ANDed with the status condition. */
   filters?: readonly SqlFragment[];
+  /** Version statuses that may match; default published only. */
+  statuses?: readonly ('published' | 'draft')[];
+  /**
+   * The organisation whose `search_term_stats` give BM25 its document frequencies and let common words be left out
+   * of the index probe. Unset: frequencies are counted over the matched rows at query time (exact, but every row
+   * sharing any word with the request is read).
+   */
+  statsOrg?: string;
   /** Signals to rank by; default all three. Single channels are for evaluation and debugging. */
   channels?: readonly SearchChannel[];
   fusion?: Fusion;
@@ -33,6 +41,11 @@ export interface HybridSearchRow {
   id: string;
   skill_id: string;
   name: string;
+  version: string;
+  description: string;
+  tags: string[];
+  inputs: unknown;
+  outputs: unknown;
   score: number;
   fulltext_rank: number | null;
   fulltext_score: number | null;
@@ -50,6 +63,14 @@ export const RRF_K = 60;
 const HNSW_DIMENSIONS = 1536;
 /** Okapi BM25 defaults (Robertson & Zaragoza); field weights give name and tags three times a description word. */
 const BM25 = { k1: 1.2, b: 0.75, nameWeight: 3, tagWeight: 3, descriptionWeight: 1 } as const;
+/**
+ * Lucene's CommonTermsQuery idea: words in more than this share of an organisation's versions are not used to find
+ * candidates, only to score the candidates the rarer words find (a request of only common words uses them all).
+ * The ranking of what is found is unchanged; rows that share nothing but common words with the request are skipped.
+ * Never applied below `COMMON_TERM_MIN_DF` documents, so small catalogs are searched exhaustively.
+ */
+export const COMMON_TERM_SHARE = 0.1;
+export const COMMON_TERM_MIN_DF = 100;
 
 /**
  * Builds one SQL statement that ranks published skill versions by BM25 over the `search` tsvector, by cosine
@@ -65,8 +86,19 @@ export function buildHybridSearch(input: HybridSearchInput): { sql: string; para
   const channels = new Set(input.channels ?? ['fulltext', 'vector', 'trigram']);
   if (!Number.isInteger(input.topK) || input.topK < 1) throw new RangeError(`topK must be a positive integer`);
   const embedding = input.queryEmbedding && channels.has('vector') ? toVectorLiteral(input.queryEmbedding) : null;
-  const params: unknown[] = [input.query, embedding, input.embeddingKey, input.topK, CHANNEL_DEPTH];
-  const conditions = ["sv.status = 'published'"];
+  const params: unknown[] = [
+    input.query,
+    embedding,
+    input.embeddingKey,
+    input.topK,
+    CHANNEL_DEPTH,
+    input.statsOrg ?? null,
+  ];
+  const statuses = input.statuses ?? ['published'];
+  if (statuses.length === 0 || statuses.some((s) => s !== 'published' && s !== 'draft')) {
+    throw new RangeError('statuses must be published and/or draft');
+  }
+  const conditions = [`sv.status in (${statuses.map((s) => `'${s}'`).join(', ')})`];
   for (const filter of input.filters ?? []) {
     const offset = params.length;
     conditions.push(`(${filter.sql.replace(/\$(\d+)/g, (_, n: string) => `$${offset + Number(n)}`)})`);
@@ -82,15 +114,37 @@ export function buildHybridSearch(input: HybridSearchInput): { sql: string; para
     : 'sv.embedding <=> $2::vector';
   const hnswPredicate = indexed ? ` and vector_dims(sv.embedding) = ${HNSW_DIMENSIONS}` : '';
   const { k1, b, nameWeight, tagWeight, descriptionWeight } = BM25;
+  // With another channel on, trigrams re-score the other channels' candidates instead of searching the table: a
+  // GiST nearest-neighbour scan with a sentence-long request costs seconds at 10,000 skills, and the local
+  // embedding already carries character trigrams, so typo-only matches still reach the pool through the vector
+  // channel. Alone (evaluation), the trigram channel searches the table.
+  const trigramScope =
+    channels.has('fulltext') || channels.has('vector')
+      ? 'sv.id in (select id from fulltext union select id from vector)'
+      : base;
 
   const sql = `
 with query_terms as (
   select t.lexeme from unnest(to_tsvector('english', $1::text)) as t
 ),
+stats as (
+  -- $6 null: no statistics, count document frequencies over the matched rows instead.
+  select (select df from search_term_stats where org_id = $6 and lexeme = '')::float8 as n
+),
+term_df as (
+  select q.lexeme, s.df::float8 as df
+  from query_terms q left join search_term_stats s on s.org_id = $6 and s.lexeme = q.lexeme
+),
+probe_terms as (
+  select lexeme from term_df, stats
+  where stats.n is null or coalesce(df, 0) <= greatest(${COMMON_TERM_SHARE} * stats.n, ${COMMON_TERM_MIN_DF})
+),
 query_tsquery as (
   -- OR of the request's stemmed words: requests are sentences, so AND would match nothing. Backslashes are dropped
   -- because quote_literal would turn them into E'' strings, which tsquery input does not read.
-  select (select string_agg(quote_literal(replace(lexeme, '\\', '')), ' | ') from query_terms)::tsquery as q
+  select (select string_agg(quote_literal(replace(lexeme, '\\', '')), ' | ')
+    from (select lexeme from probe_terms
+          union all select lexeme from query_terms where not exists (select 1 from probe_terms)) t)::tsquery as q
 ),
 matched as materialized (
   select sv.id, sv.search, length(sv.search)::float8 as dl
@@ -98,22 +152,24 @@ matched as materialized (
   where ${off('fulltext')} and query_tsquery.q is not null and sv.search @@ query_tsquery.q and ${base}
 ),
 corpus as (
-  select (select count(*) from skill_versions sv where ${off('fulltext')} and ${base})::float8 as n,
-         (select avg(dl) from matched) as avgdl
+  select coalesce((select n from stats),
+    (select count(*) from skill_versions sv where ${off('fulltext')} and ${base}))::float8 as n,
+    (select avg(dl) from matched) as avgdl
 ),
 postings as (
-  -- One row per (skill, matched query term); tf counts each occurrence by the field it is in.
+  -- One row per (skill, matched query term); tf counts each occurrence by the field it is in. The document
+  -- frequency is the organisation's (term statistics) when known, else the count among matched rows.
   select m.id, m.dl, p.lexeme,
     (select sum(case w when 'A' then ${nameWeight} when 'B' then ${tagWeight} else ${descriptionWeight} end)
        from unnest(p.weights) as w)::float8 as tf,
-    count(*) over (partition by p.lexeme)::float8 as df
+    greatest(count(*) over (partition by p.lexeme)::float8, coalesce(max(d.df) over (partition by p.lexeme), 0)) as df
   from matched m cross join lateral unnest(m.search) as p
-  where p.lexeme in (select lexeme from query_terms)
+  join term_df d on d.lexeme = p.lexeme
 ),
 fulltext as (
   select id, score, row_number() over (order by score desc, id) as rank
   from (
-    select p.id, sum(ln(1 + (c.n - p.df + 0.5) / (p.df + 0.5))
+    select p.id, sum(ln(1 + greatest(c.n - p.df + 0.5, 0.5) / (p.df + 0.5))
       * p.tf * ${k1 + 1} / (p.tf + ${k1} * (1 - ${b} + ${b} * p.dl / c.avgdl))) as score
     from postings p, corpus c group by p.id
   ) s
@@ -134,7 +190,7 @@ trigram as (
     -- Trigram overlap (Jaccard) of request and skill text: insensitive to typos, which defeat the stemmer.
     select sv.id, similarity(skill_search_text(sv.name, sv.tags, sv.description), $1::text)::float8 as similarity
     from skill_versions sv
-    where ${off('trigram')} and ${base}
+    where ${off('trigram')} and ${trigramScope}
     order by skill_search_text(sv.name, sv.tags, sv.description) <-> $1::text limit $5
   ) t
   where similarity > 0
@@ -151,7 +207,7 @@ fused as (
   full join vector v on v.id = f.id
   full join trigram t on t.id = coalesce(f.id, v.id)
 )
-select sv.id, sv.skill_id, sv.name,
+select sv.id, sv.skill_id, sv.name, sv.version, sv.description, sv.tags, sv.inputs, sv.outputs,
   (${fusionScore(input.fusion ?? 'zscore')})::float8 as score,
   fused.fulltext_rank::int, fused.fulltext_score::float8,
   fused.vector_rank::int, fused.vector_similarity::float8,

@@ -1,8 +1,18 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createApp } from '../../src/api/app.ts';
 import type { Role } from '../../src/auth/caller.ts';
 import { createTokenService } from '../../src/auth/tokens.ts';
 import type { Clock } from '../../src/clock.ts';
+import type { Embedder } from '../../src/router/embedder.ts';
+import { createIndexer } from '../../src/router/indexer.ts';
+import { createLocalEmbedder } from '../../src/router/local-embedder.ts';
+import { deriveSecretsKey } from '../../src/runs/secrets.ts';
+import { createSandbox, type ProcessSandbox } from '../../src/runtime/sandbox.ts';
+import type { Sandbox } from '../../src/runtime/types.ts';
+import { createLocalBlobStore } from '../../src/storage/local-blob-store.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
 import { type Backend, createTestDatabase } from './db.ts';
 
@@ -26,13 +36,50 @@ export function captureLogs() {
   return { lines, logger: createLogger({ level: 'debug', destination }) };
 }
 
-/** An app built from real parts on a fresh database, plus helpers to call it as a given user. */
-export async function createTestApp(backend: Backend) {
+// One sandbox (two worker processes) per test file, started on the first run and stopped with the last app.
+let sharedSandbox: ProcessSandbox | undefined;
+let openApps = 0;
+const lazySandbox: Sandbox = {
+  execute: (job, host, signal) => {
+    sharedSandbox ??= createSandbox({ size: 2 });
+    return sharedSandbox.execute(job, host, signal);
+  },
+  close: async () => {},
+};
+async function releaseSandbox() {
+  if (--openApps === 0 && sharedSandbox) {
+    const closing = sharedSandbox;
+    sharedSandbox = undefined;
+    await closing.close();
+  }
+}
+
+/**
+ * An app built from real parts on a fresh database, plus helpers to call it as a given user. Skills are embedded
+ * in the background by a local embedder (or `options.embedder`); `indexed()` waits until they are.
+ */
+export async function createTestApp(backend: Backend, options: { embedder?: Embedder } = {}) {
   const { db, drop } = await createTestDatabase(backend);
   const clock = testClock();
   const tokens = createTokenService(TEST_SECRET, clock);
   const logs = captureLogs();
-  const app = createApp({ db, clock, logger: logs.logger, tokens });
+  const embedder = options.embedder ?? createLocalEmbedder();
+  const indexer = createIndexer({ db, embedder, logger: logs.logger, retryBaseMs: 50 });
+  indexer.start();
+  const artifactsDir = mkdtempSync(join(tmpdir(), 'os-artifacts-'));
+  openApps++;
+  const app = createApp({
+    db,
+    clock,
+    logger: logs.logger,
+    tokens,
+    embedder,
+    indexer,
+    sandbox: lazySandbox,
+    blobs: createLocalBlobStore(artifactsDir),
+    secretsKey: deriveSecretsKey(TEST_SECRET),
+  });
+  const indexed = () => indexer.idle();
 
   const tokenFor = (user = 'alice', org = 'acme', role: Role = 'admin') =>
     tokens.issue({ userId: user, orgId: org, role });
@@ -55,7 +102,13 @@ export async function createTestApp(backend: Backend) {
     return app.request(path, { ...rest, headers, body });
   };
 
-  return { app, db, clock, tokens, logs, tokenFor, request, close: drop };
+  const close = async () => {
+    await indexer.close();
+    await releaseSandbox();
+    await drop();
+    rmSync(artifactsDir, { recursive: true, force: true });
+  };
+  return { app, db, clock, tokens, logs, tokenFor, request, indexed, embedder, close };
 }
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;

@@ -1,0 +1,73 @@
+import type { RouteHandler } from '@hono/zod-openapi';
+import { BlobNotFoundError, BlobRangeNotSatisfiableError, type ByteRange } from '../../storage/blob-store.ts';
+import type { AppEnv } from '../context.ts';
+import { ApiError } from '../errors.ts';
+import { problemResponse } from '../problem.ts';
+import type { GetRoute } from './artifacts.routes.ts';
+
+/**
+ * Parses a single `bytes=` range against `size`. Returns undefined when there is no usable Range (other units are
+ * ignored, as RFC 9110 allows), or 'unsatisfiable' for a bytes range that cannot be served.
+ *
+ * @example
+ * parseRange('bytes=-10', 100); // { start: 90, end: 99 }
+ */
+export function parseRange(header: string | undefined, size: number): ByteRange | 'unsatisfiable' | undefined {
+  if (!header) return undefined;
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!header.trim().startsWith('bytes=')) return undefined;
+  if (!match || (match[1] === '' && match[2] === '')) return 'unsatisfiable';
+  const [, from = '', to = ''] = match;
+  if (from === '') {
+    const suffix = Number(to);
+    if (suffix === 0 || size === 0) return 'unsatisfiable';
+    return { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(from);
+  const end = to === '' ? size - 1 : Math.min(Number(to), size - 1);
+  if (start >= size || (to !== '' && Number(to) < start)) return 'unsatisfiable';
+  return { start, end };
+}
+
+export const get: RouteHandler<GetRoute, AppEnv> = async (c) => {
+  const { runs } = c.var.services;
+  const artifact = await runs.getArtifact(c.var.caller, c.req.valid('param').id);
+  const etag = `"${artifact.checksum}"`;
+  const headers: Record<string, string> = {
+    etag,
+    'accept-ranges': 'bytes',
+    'cache-control': 'private, max-age=31536000, immutable',
+    'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(artifact.name)}`,
+    // The media type is the skill's word: never let a browser sniff or run it as a page of this origin.
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': "default-src 'none'; sandbox",
+  };
+  if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers) as never;
+  const size = artifact.size_bytes;
+  const ifRange = c.req.header('if-range');
+  const range = ifRange && ifRange !== etag ? undefined : parseRange(c.req.valid('header').range, size);
+  const unsatisfiable = () => {
+    const res = problemResponse(
+      c,
+      new ApiError('range_not_satisfiable', `The range cannot be served from an artifact of ${size} bytes`),
+    );
+    res.headers.set('content-range', `bytes */${size}`);
+    return res as never;
+  };
+  if (range === 'unsatisfiable') return unsatisfiable();
+  try {
+    const blob = await runs.openArtifact(artifact, range);
+    headers['content-type'] = artifact.mime_type;
+    if (range) {
+      headers['content-range'] = `bytes ${range.start}-${range.end}/${blob.size}`;
+      headers['content-length'] = String(range.end - range.start + 1);
+      return c.body(blob.body, 206, headers) as never;
+    }
+    headers['content-length'] = String(blob.size);
+    return c.body(blob.body, 200, headers) as never;
+  } catch (error) {
+    if (error instanceof BlobRangeNotSatisfiableError) return unsatisfiable();
+    if (error instanceof BlobNotFoundError) throw new ApiError('gone', 'The artifact content is no longer stored');
+    throw error;
+  }
+};

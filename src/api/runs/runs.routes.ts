@@ -1,0 +1,148 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { ArtifactSchema, RunPageSchema, RunRequestSchema, RunSchema, RunStatusSchema } from '../../runs/schemas.ts';
+import { CursorQuery, SkillRefParam } from '../../skills/schemas.ts';
+import { conflictResponse, errorResponses, tooLargeResponse } from '../errors.ts';
+
+const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+export const RunIdParam = z.object({
+  id: z
+    .string()
+    .uuid()
+    .openapi({
+      description: 'Run id',
+      example: '019a8a47-9000-7000-9000-000000000002',
+      param: { name: 'id', in: 'path' },
+    }),
+});
+
+export const RunMultipartSchema = z
+  .object({
+    request: z.string().openapi({
+      description: 'The RunRequest as JSON text',
+      example: '{"skill":"csv-to-json","input":{"csv":"data.csv"}}',
+    }),
+    file: z.any().optional().openapi({
+      type: 'string',
+      format: 'binary',
+      description: 'Any other part is a file for ctx.files, named by its field name ("files"/"files[]": its filename)',
+    }),
+  })
+  .openapi('RunMultipart');
+
+const RunListQuery = z.object({
+  status: RunStatusSchema.optional(),
+  skill: z.string().max(128).optional().openapi({ description: 'Skill name or id', example: 'csv-to-json' }),
+  since: z
+    .string()
+    .datetime({ offset: true })
+    .optional()
+    .openapi({ description: 'Only runs created at or after this time', example: '2026-11-24T00:00:00Z' }),
+  parent_run_id: z
+    .string()
+    .uuid()
+    .optional()
+    .openapi({ description: 'Only the children of this run', example: '019a8a47-9000-7000-9000-000000000002' }),
+  ...CursorQuery,
+});
+
+/** Documented here; served directly because it takes JSON or multipart. */
+export const create = createRoute({
+  method: 'post',
+  path: '/runs',
+  tags: ['Runs'],
+  summary: 'Run a skill (or a chain / parallel composition); synchronous unless async is true',
+  description:
+    'Needs role author or higher. 201: the finished run, whatever its status (a failing skill is a failed run, not ' +
+    'an HTTP error; invalid input is a failed run with error.type invalid_input and error.errors; an ' +
+    'instruction-only skill is a failed run with not_runnable). 202 with async: the queued run. 404: unknown ' +
+    'skill or version. Multipart: a "request" JSON part and file parts for ctx.files.',
+  request: {
+    body: {
+      required: true,
+      content: {
+        'application/json': { schema: RunRequestSchema },
+        'multipart/form-data': { schema: RunMultipartSchema },
+      },
+    },
+  },
+  responses: {
+    201: json(RunSchema, 'The finished run'),
+    202: json(RunSchema, 'The queued run (async: true)'),
+    ...errorResponses,
+    ...tooLargeResponse,
+  },
+});
+
+export const list = createRoute({
+  method: 'get',
+  path: '/runs',
+  tags: ['Runs'],
+  summary: "List the organisation's runs, newest first",
+  request: { query: RunListQuery },
+  responses: { 200: json(RunPageSchema, 'A page of runs'), ...errorResponses },
+});
+
+export const skillRuns = createRoute({
+  method: 'get',
+  path: '/skills/{id}/runs',
+  tags: ['Runs'],
+  summary: 'List the runs of one skill, newest first',
+  request: { params: SkillRefParam, query: RunListQuery.omit({ skill: true }) },
+  responses: { 200: json(RunPageSchema, 'A page of runs'), ...errorResponses },
+});
+
+export const get = createRoute({
+  method: 'get',
+  path: '/runs/{id}',
+  tags: ['Runs'],
+  summary: 'Get a run',
+  request: { params: RunIdParam },
+  responses: { 200: json(RunSchema, 'The run'), ...errorResponses },
+});
+
+export const cancel = createRoute({
+  method: 'post',
+  path: '/runs/{id}/cancel',
+  tags: ['Runs'],
+  summary: 'Cancel a queued or running run (role author); answers once it has stopped',
+  request: { params: RunIdParam },
+  responses: { 200: json(RunSchema, 'The cancelled run'), ...errorResponses, ...conflictResponse },
+});
+
+export const events = createRoute({
+  method: 'get',
+  path: '/runs/{id}/events',
+  tags: ['Runs'],
+  summary: 'Server-Sent Events of a run from its start: status, log, artifact, child, then done (the full run)',
+  request: { params: RunIdParam },
+  responses: {
+    200: {
+      description: 'An event stream; replays past events first and ends after "done"',
+      content: { 'text/event-stream': { schema: z.string() } },
+    },
+    ...errorResponses,
+  },
+});
+
+export const artifacts = createRoute({
+  method: 'get',
+  path: '/runs/{id}/artifacts',
+  tags: ['Artifacts'],
+  summary: 'List the artifacts of a run',
+  request: { params: RunIdParam },
+  responses: {
+    200: json(z.object({ data: z.array(ArtifactSchema) }).openapi('ArtifactList'), 'The artifacts'),
+    ...errorResponses,
+  },
+});
+
+export type ListRoute = typeof list;
+export type SkillRunsRoute = typeof skillRuns;
+export type GetRoute = typeof get;
+export type CancelRoute = typeof cancel;
+export type EventsRoute = typeof events;
+export type ArtifactsRoute = typeof artifacts;

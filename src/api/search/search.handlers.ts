@@ -1,0 +1,31 @@
+import type { RouteHandler } from '@hono/zod-openapi';
+import type { AppEnv } from '../context.ts';
+import type { SearchRoute, SelectRoute } from './search.routes.ts';
+
+export const search: RouteHandler<SearchRoute, AppEnv> = async (c) => {
+  const body = c.req.valid('json');
+  const response = await c.var.services.search.search(c.var.caller, {
+    query: body.query,
+    topK: body.top_k,
+    tags: body.tags,
+    inputMime: body.input_mime,
+    outputMime: body.output_mime,
+    includeDrafts: body.include_drafts,
+    minScore: body.min_score,
+    mode: body.mode,
+  });
+  return c.json(response, 200);
+};
+
+export const select: RouteHandler<SelectRoute, AppEnv> = async (c) => {
+  const { query, max_skills } = c.req.valid('json');
+  const { search, registry } = c.var.services;
+  const { results, embedding } = await search.search(c.var.caller, { query, topK: max_skills });
+  const skills = await Promise.all(
+    results.map(async (hit) => ({
+      score: hit.score,
+      version: await registry.getVersion(c.var.caller, hit.skill.version_id),
+    })),
+  );
+  return c.json({ skills, embedding }, 200);
+};

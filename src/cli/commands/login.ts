@@ -1,0 +1,28 @@
+import { COMMON_OPTIONS, parse, positionals, SERVER_OPTIONS } from '../args.ts';
+import { createClient } from '../client.ts';
+import { EXIT, type Io, usageError } from '../output.ts';
+import { configFile, resolveSettings, writeStoredLogin } from '../settings.ts';
+
+/** `open-skills login --url U --token T`: checks the token against GET /me, then stores both (mode 0600). */
+export async function login(args: string[], io: Io): Promise<number> {
+  const { values, positionals: rest } = parse('login', args, {
+    ...COMMON_OPTIONS,
+    ...SERVER_OPTIONS,
+    'no-verify': { type: 'boolean', default: false },
+  });
+  positionals('login', rest, []);
+  if (!values.token)
+    throw usageError('login: --token is required (the server prints an admin token on its first start)');
+  const settings = resolveSettings({ url: values.url, token: values.token });
+  let me: unknown;
+  if (!values['no-verify']) me = await createClient(settings).get('/me');
+  const file = configFile();
+  writeStoredLogin({ url: settings.url, token: values.token }, file);
+  if (values.json) io.out(`${JSON.stringify({ url: settings.url, config: file, me })}\n`);
+  else {
+    const who = me as { user_id?: string; org_id?: string; role?: string } | undefined;
+    const identity = who?.user_id ? ` as ${who.user_id} (${who.role}) in org ${who.org_id}` : '';
+    io.out(`Logged in to ${settings.url}${identity}; saved to ${file}\n`);
+  }
+  return EXIT.ok;
+}

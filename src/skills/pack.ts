@@ -1,0 +1,209 @@
+/**
+ * Packs a skill folder into a zip the registry accepts. With `bundleDeps`, the entrypoint and the npm packages it
+ * imports are bundled by esbuild into ONE ES module written next to it with a `.js` extension, and the packed
+ * SKILL.md points `entrypoint:` at it; the sources stay in the zip for readers. The sandbox resolves only relative
+ * imports inside the bundle, so this is how a skill uses pure-JS libraries without any install at run time.
+ *
+ * @example
+ * const packed = await packSkillDir('bundles/excel-to-pptx', { bundleDeps: 'auto' });
+ * writeFileSync('excel-to-pptx.zip', packed.zip);
+ */
+import { lstat, readdir, readFile } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
+import { basename, dirname, join, posix, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type Plugin } from 'esbuild';
+import { zipSync } from 'fflate';
+import type { RawFile } from './archive.ts';
+
+export interface PackOptions {
+  /** true: always bundle; 'auto': only when the entrypoint imports bare specifiers; false (default): never. */
+  bundleDeps?: boolean | 'auto';
+}
+
+export interface PackResult {
+  /** The bundle folder name used inside the zip (the directory's base name). */
+  folder: string;
+  /** Files as packed, paths relative to the bundle root. */
+  files: RawFile[];
+  zip: Uint8Array;
+  /** The packed entrypoint, when the skill has one. */
+  entrypoint?: string;
+  /** Bare imports that were bundled (empty when deps were not bundled). */
+  bundled: string[];
+}
+
+/** Folders and files never packed: dependencies, VCS data and archiver junk. */
+const SKIPPED = new Set(['node_modules', '.git', '.DS_Store', 'Thumbs.db', '__MACOSX']);
+
+/** This checkout's node_modules: skills outside a Node project resolve the packages open-skills ships with. */
+const ownNodeModules = join(dirname(dirname(dirname(fileURLToPath(import.meta.url)))), 'node_modules');
+
+const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+const isBare = (specifier: string) =>
+  !/^(\.{1,2}\/|\/|[a-z][a-z0-9+.-]*:)/i.test(specifier) || /^node:/.test(specifier);
+
+/** Thrown for problems the author fixes (symlinks, build errors); the CLI prints the message without a stack. */
+export class PackError extends Error {
+  override name = 'PackError';
+}
+
+/** Reads every file of a skill folder, paths relative and `/`-separated; refuses symlinks. */
+export async function readSkillDir(dir: string): Promise<RawFile[]> {
+  const root = resolve(dir);
+  const files: RawFile[] = [];
+  async function walk(folder: string): Promise<void> {
+    const entries = await readdir(folder, { withFileTypes: true });
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (SKIPPED.has(entry.name)) continue;
+      const full = join(folder, entry.name);
+      const path = relative(root, full).split(sep).join('/');
+      const stat = await lstat(full);
+      if (stat.isSymbolicLink()) throw new PackError(`${path} is a symlink; skill bundles cannot contain symlinks`);
+      if (stat.isDirectory()) await walk(full);
+      else if (stat.isFile()) files.push({ path, data: new Uint8Array(await readFile(full)) });
+    }
+  }
+  await walk(root);
+  return files;
+}
+
+/** Reads `entrypoint:` from SKILL.md front matter without a YAML parser (the registry validates it properly). */
+export function entrypointOf(skillMd: string): string | undefined {
+  const frontMatter = /^---\r?\n([\s\S]*?)\r?\n---/.exec(skillMd)?.[1] ?? '';
+  const value = /^entrypoint:\s*(.+?)\s*$/m.exec(frontMatter)?.[1];
+  return value?.replace(/^['"]|['"]$/g, '') || undefined;
+}
+
+/** Points the front matter's `entrypoint:` line at `path`. */
+export function rewriteEntrypoint(skillMd: string, path: string): string {
+  const match = /^(---\r?\n)([\s\S]*?)(\r?\n---)/.exec(skillMd);
+  if (!match) return skillMd;
+  const [whole, open, body, close] = match as unknown as [string, string, string, string];
+  const rewritten = body.replace(/^entrypoint:.*$/m, `entrypoint: ${path}`);
+  return `${open}${rewritten}${close}${skillMd.slice(whole.length)}`;
+}
+
+/** The bare specifiers (npm packages, Node built-ins) the entrypoint's local module graph imports. */
+export async function bareImports(dir: string, entrypoint: string): Promise<string[]> {
+  const found = new Set<string>();
+  const collect: Plugin = {
+    name: 'collect-bare-imports',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, (args) => {
+        if (args.kind === 'entry-point' || !isBare(args.path)) return undefined;
+        found.add(args.path);
+        return { path: args.path, external: true };
+      });
+    },
+  };
+  const root = resolve(dir);
+  try {
+    await build({
+      absWorkingDir: root,
+      entryPoints: [join(root, entrypoint)],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'neutral',
+      logLevel: 'silent',
+      plugins: [collect],
+    });
+  } catch (error) {
+    throw new PackError(buildFailure(entrypoint, error));
+  }
+  return [...found].sort();
+}
+
+const rejectNodeBuiltins: Plugin = {
+  name: 'reject-node-builtins',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (args) => {
+      const root = args.path.split('/')[0] ?? '';
+      if (builtins.has(args.path) || builtins.has(root) || args.path.startsWith('node:')) {
+        return {
+          errors: [{ text: `"${args.path}" is a Node built-in; skills run in a bare V8 isolate without Node APIs` }],
+        };
+      }
+      return undefined;
+    });
+  },
+};
+
+function buildFailure(entrypoint: string, error: unknown): string {
+  const failures = (error as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors;
+  if (!failures?.length) return `Cannot bundle ${entrypoint}: ${(error as Error).message}`;
+  const lines = failures.map((f) =>
+    f.location ? `  ${f.location.file}:${f.location.line}: ${f.text}` : `  ${f.text}`,
+  );
+  return `Cannot bundle ${entrypoint}:\n${lines.join('\n')}`;
+}
+
+/** The path the bundled entrypoint is written to: the entrypoint with a `.js` extension. */
+export const bundledPath = (entrypoint: string) => entrypoint.replace(/\.(m?ts|mjs|js)$/, '.js');
+
+/**
+ * Bundles the entrypoint and everything it imports (local files and npm packages) into one platform-neutral ES
+ * module; Node built-ins are refused at build time rather than failing later in the isolate.
+ */
+export async function bundleEntrypoint(dir: string, entrypoint: string): Promise<string> {
+  const root = resolve(dir);
+  try {
+    const result = await build({
+      absWorkingDir: root,
+      entryPoints: [join(root, entrypoint)],
+      bundle: true,
+      format: 'esm',
+      platform: 'neutral',
+      target: 'es2022',
+      mainFields: ['module', 'main'],
+      nodePaths: [ownNodeModules],
+      write: false,
+      outfile: join(root, '.open-skills-out', 'skill.js'),
+      logLevel: 'silent',
+      legalComments: 'none',
+      plugins: [rejectNodeBuiltins],
+    });
+    const code = result.outputFiles.find((file) => file.path.endsWith('.js'))?.text;
+    if (code === undefined) throw new PackError(`Cannot bundle ${entrypoint}: esbuild produced no output`);
+    return `// Bundled by open-skills pack --bundle-deps from ${entrypoint}; edit the sources, not this file.\n${code}`;
+  } catch (error) {
+    if (error instanceof PackError) throw error;
+    throw new PackError(buildFailure(entrypoint, error));
+  }
+}
+
+/** Zips files under `folder/` (the usual layout of a skill archive). */
+export function zipFiles(files: RawFile[], folder?: string): Uint8Array {
+  const entries: Record<string, Uint8Array> = {};
+  for (const file of files) entries[folder ? posix.join(folder, file.path) : file.path] = file.data;
+  return zipSync(entries, { level: 6 });
+}
+
+/** Reads, optionally bundles, and zips a skill folder. */
+export async function packSkillDir(dir: string, options: PackOptions = {}): Promise<PackResult> {
+  const root = resolve(dir);
+  const folder = basename(root);
+  const files = await readSkillDir(root);
+  const skillMdFile = files.find((f) => f.path === 'SKILL.md');
+  const skillMd = skillMdFile ? new TextDecoder().decode(skillMdFile.data) : undefined;
+  let entrypoint = skillMd ? entrypointOf(skillMd) : undefined;
+  let bundled: string[] = [];
+  const entryExists = entrypoint !== undefined && files.some((f) => f.path === entrypoint);
+  if (entrypoint && entryExists && skillMdFile && skillMd && options.bundleDeps) {
+    const bare = await bareImports(root, entrypoint);
+    if (options.bundleDeps === true || bare.length > 0) {
+      const code = await bundleEntrypoint(root, entrypoint);
+      const target = bundledPath(entrypoint);
+      const data = new TextEncoder().encode(code);
+      const existing = files.find((f) => f.path === target);
+      if (existing) existing.data = data;
+      else files.push({ path: target, data });
+      skillMdFile.data = new TextEncoder().encode(rewriteEntrypoint(skillMd, target));
+      entrypoint = target;
+      bundled = bare;
+    }
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : 1));
+  return { folder, files, zip: zipFiles(files, folder), entrypoint, bundled };
+}
