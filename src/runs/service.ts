@@ -174,7 +174,14 @@ export function createRunService(deps: RunServiceDeps) {
   }
 
   /** Writes the final state of a run (and, for a succeeded run, its artifacts) and announces it. */
-  async function finish(row: RunRow, result: SandboxResult, startedMs: number, pending: ArtifactRow[]) {
+  /** `composed`: the run called other skills, whose artifacts are listed with its own. */
+  async function finish(
+    row: RunRow,
+    result: SandboxResult,
+    startedMs: number,
+    pending: ArtifactRow[],
+    composed = false,
+  ) {
     let keep = result.status === 'succeeded' ? pending : [];
     const final: RunRow = {
       ...row,
@@ -200,7 +207,7 @@ export function createRunService(deps: RunServiceDeps) {
       // Blobs of a run that did not succeed have no row pointing at them: remove them.
       await Promise.allSettled(pending.map((a) => deps.blobs.delete(a.storage_url)));
     }
-    const dto = toRun(final, keep);
+    const dto = toRun(final, composed && keep.length === pending.length ? await store.artifactsOf([row.id]) : keep);
     events.emit(row.id, { event: 'done', data: dto });
     return dto;
   }
@@ -216,6 +223,7 @@ export function createRunService(deps: RunServiceDeps) {
   ): Promise<RunDto> {
     const startedMs = performance.now();
     const pending: ArtifactRow[] = [];
+    let composed = false;
     events.emit(row.id, { event: 'status', data: { id: row.id, status: 'running' } });
     const v = target.version;
     let result: SandboxResult;
@@ -251,7 +259,10 @@ export function createRunService(deps: RunServiceDeps) {
               event: 'artifact',
               data: { id: a.id, name: a.name, size: a.size_bytes, mime_type: a.mime_type, sha256: a.checksum },
             }),
-          callSkill: (name, childInput, options) => callSkill(ctx, row.id, name, childInput, options),
+          callSkill: (name, childInput, options) => {
+            composed = true;
+            return callSkill(ctx, row.id, name, childInput, options);
+          },
           fetch: deps.fetch,
         });
         result = await deps.sandbox.execute(
@@ -275,7 +286,8 @@ export function createRunService(deps: RunServiceDeps) {
         result = failure('failed', 'infrastructure_error', 'The sandbox could not run the skill');
       }
       if (result.status === 'succeeded') {
-        const outputErrors = validateOutput(v, result.output);
+        const written = new Set(pending.flatMap((a) => [a.name, a.id]));
+        const outputErrors = validateOutput(v, result.output, written);
         if (outputErrors.length > 0) {
           result = {
             ...failure('failed', 'skill_error', 'The output does not match the declared outputs', outputErrors),
@@ -285,7 +297,7 @@ export function createRunService(deps: RunServiceDeps) {
         }
       }
     }
-    return finish(row, result, startedMs, pending);
+    return finish(row, result, startedMs, pending, composed);
   }
 
   /** Starts a child run under `parent` and waits for it. */
@@ -397,7 +409,7 @@ export function createRunService(deps: RunServiceDeps) {
       logger.error({ err: error, run_id: row.id }, 'composite run failed');
       result = failure('failed', 'infrastructure_error', 'The composite run could not be completed');
     }
-    return finish(row, result, startedMs, []);
+    return finish(row, result, startedMs, [], true);
   }
 
   async function getRow(caller: Caller, id: string): Promise<RunRow> {
@@ -411,7 +423,7 @@ export function createRunService(deps: RunServiceDeps) {
     return rows.map((r) =>
       toRun(
         r,
-        artifacts.filter((a) => a.run_id === r.id),
+        artifacts.filter((a) => a.root_run_id === r.id),
       ),
     );
   }

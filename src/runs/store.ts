@@ -2,6 +2,7 @@
 import type { Database, Queryable } from '../db/database.ts';
 import type { LogLine, RunError, RunStatus, RunUsage } from '../runtime/types.ts';
 import type { IoField } from '../skills/manifest.ts';
+import { CONTENT_BASE64, decodeContent } from '../skills/registry.ts';
 import type { ArtifactDto, RunDto } from './schemas.ts';
 
 export interface RunRow {
@@ -226,10 +227,20 @@ export function createRunStore(db: Database) {
       );
     },
 
-    async artifactsOf(runIds: string[]): Promise<ArtifactRow[]> {
+    /**
+     * Artifacts of these runs and of every run they composed (ctx.callSkill, chain, parallel): what a composition
+     * produced belongs to it. `root_run_id` says which of the given runs each artifact belongs to.
+     */
+    async artifactsOf(runIds: string[]): Promise<(ArtifactRow & { root_run_id: string })[]> {
       if (runIds.length === 0) return [];
-      return db.query<ArtifactRow>(
-        'select * from skill_artifacts where run_id = any($1::uuid[]) order by created_at, id',
+      return db.query<ArtifactRow & { root_run_id: string }>(
+        `with recursive tree (root_run_id, id) as (
+           select r.id, r.id from skill_runs r where r.id = any($1::uuid[])
+           union all
+           select tree.root_run_id, c.id from skill_runs c join tree on c.parent_run_id = tree.id
+         )
+         select a.*, tree.root_run_id from skill_artifacts a join tree on a.run_id = tree.id
+         order by a.created_at, a.id`,
         [runIds],
       );
     },
@@ -259,27 +270,32 @@ export function createRunStore(db: Database) {
       );
       if (!v) return undefined;
       const files = v.entrypoint
-        ? await db.query<{
-            path: string;
-            content: Uint8Array | null;
-            compiled_js: string | null;
-            source_map: string | null;
-          }>(
-            `select path, content, compiled_js, source_map from skill_files
-             where version_id = $1 and (path like '%.js' or path like '%.mjs' or path like '%.ts' or path like '%.mts')`,
-            [versionId],
-          )
+        ? (
+            await db.query<{
+              path: string;
+              content: string | null;
+              compiled_js: string | null;
+              source_map: string | null;
+            }>(
+              `select path, ${CONTENT_BASE64}, compiled_js, source_map from skill_files
+               where version_id = $1 and (path like '%.js' or path like '%.mjs' or path like '%.ts' or path like '%.mts')`,
+              [versionId],
+            )
+          ).map(decodeContent)
         : [];
       const modules: Record<string, string> = {};
       const sourceMaps: Record<string, string> = {};
       const decoder = new TextDecoder();
+      // Real JavaScript files first: a bundled `scripts/main.js` (pack --bundle-deps) must win over the transpiled
+      // `scripts/main.ts` that maps to the same key.
       for (const f of files) {
-        if (f.compiled_js !== null) {
-          modules[jsKey(f.path)] = f.compiled_js;
-          if (f.source_map) sourceMaps[jsKey(f.path)] = f.source_map;
-        } else if (!/\.(m|c)?ts$/.test(f.path) && f.content) {
+        if (f.compiled_js === null && !/\.(m|c)?ts$/.test(f.path) && f.content)
           modules[f.path] = decoder.decode(f.content);
-        }
+      }
+      for (const f of files) {
+        if (f.compiled_js === null || Object.hasOwn(modules, jsKey(f.path))) continue;
+        modules[jsKey(f.path)] = f.compiled_js;
+        if (f.source_map) sourceMaps[jsKey(f.path)] = f.source_map;
       }
       const m = v.metadata?.manifest ?? {};
       const get = <T>(key: string, fallback: T) => (m[key] ?? fallback) as T;
@@ -305,11 +321,11 @@ export function createRunStore(db: Database) {
 
     /** One file of a version's bundle, for `ctx.resources`. */
     async readResource(versionId: string, path: string): Promise<Uint8Array | undefined> {
-      const [row] = await db.query<{ content: Uint8Array | null }>(
-        'select content from skill_files where version_id = $1 and path = $2',
+      const [row] = await db.query<{ content: string | null }>(
+        `select ${CONTENT_BASE64} from skill_files where version_id = $1 and path = $2`,
         [versionId, path],
       );
-      return row?.content ?? undefined;
+      return row ? decodeContent(row).content : undefined;
     },
 
     /** The id of a version of a skill by its semantic version. */

@@ -31,7 +31,17 @@ function typeOf(value: unknown): string {
   return typeof value;
 }
 
-function checkFields(prefix: string, fields: IoField[], value: unknown, files?: ReadonlySet<string>): FieldError[] {
+/**
+ * `files` are the names a `file` field may take: files sent with the run for inputs, and for outputs the names and
+ * ids of the artifacts the run wrote (an output may also carry the artifact object `ctx.artifacts.write` returned).
+ */
+function checkFields(
+  prefix: string,
+  fields: IoField[],
+  value: unknown,
+  files: ReadonlySet<string>,
+  direction: 'input' | 'output',
+): FieldError[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return [{ field: prefix, message: `must be an object, got ${typeOf(value)}` }];
   }
@@ -45,8 +55,20 @@ function checkFields(prefix: string, fields: IoField[], value: unknown, files?: 
       continue;
     }
     if (f.type === 'file') {
-      if (typeof v !== 'string') errors.push({ field, message: 'must be the name of a file sent with the run' });
-      else if (files && !files.has(v)) errors.push({ field, message: `no file "${v}" was sent with the run` });
+      const named = typeof v === 'object' && !Array.isArray(v) ? (v as { name?: unknown; id?: unknown }) : undefined;
+      const refs = typeof v === 'string' ? [v] : [named?.name, named?.id].filter((r) => typeof r === 'string');
+      if (refs.length === 0 || (direction === 'input' && typeof v !== 'string')) {
+        errors.push({
+          field,
+          message:
+            direction === 'input'
+              ? 'must be the name of a file sent with the run'
+              : 'must name an artifact the run wrote (or be the object ctx.artifacts.write returned)',
+        });
+      } else if (!refs.some((r) => files.has(r as string))) {
+        const where = direction === 'input' ? 'was sent with the run' : 'was written by the run';
+        errors.push({ field, message: `no file "${refs[0]}" ${where}` });
+      }
     } else if (f.type === 'number' ? typeof v !== 'number' || !Number.isFinite(v) : typeOf(v) !== f.type) {
       errors.push({ field, message: `must be ${f.type === 'array' || f.type === 'object' ? 'an' : 'a'} ${f.type}` });
     }
@@ -68,13 +90,13 @@ function checkSchema(key: string, prefix: string, schema: Record<string, unknown
 /** Field errors of `input` for `version`; `files` are the names of the files sent with the run. */
 export function validateInput(version: RuntimeVersion, input: unknown, files: ReadonlySet<string>): FieldError[] {
   if (version.inputSchema) return checkSchema(`${version.id}:in`, 'input', version.inputSchema, input);
-  if (version.inputs) return checkFields('input', version.inputs, input ?? {}, files);
+  if (version.inputs) return checkFields('input', version.inputs, input ?? {}, files, 'input');
   return [];
 }
 
-/** Field errors of a skill's output against its declared output schema or outputs. */
-export function validateOutput(version: RuntimeVersion, output: unknown): FieldError[] {
+/** Field errors of a skill's output; `artifacts` are the names and ids of the artifacts the run wrote. */
+export function validateOutput(version: RuntimeVersion, output: unknown, artifacts: ReadonlySet<string>): FieldError[] {
   if (version.outputSchema) return checkSchema(`${version.id}:out`, 'output', version.outputSchema, output);
-  if (version.outputs?.length) return checkFields('output', version.outputs, output ?? {});
+  if (version.outputs?.length) return checkFields('output', version.outputs, output ?? {}, artifacts, 'output');
   return [];
 }
