@@ -9,13 +9,19 @@ const ADMIN = { user: 'admin', org: 'default', role: 'admin' as const };
 
 // Every example skill's own test cases, run on a server through POST /runs in the real sandbox — including the
 // composition cases (`requires`) that `open-skills test` skips locally.
-const cases = exampleDirs().flatMap((dir) => listCases(dir).map(({ file, testCase }) => ({ dir, skill: basename(dir), file, testCase })));
+const cases = exampleDirs().flatMap((dir) =>
+  listCases(dir).map(({ file, testCase }) => ({ dir, skill: basename(dir), file, testCase })),
+);
 
 describe('example skills pass their tests on the server', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp('pglite');
-    const result = await loadExamples({ db: t.db, registry: createRegistry({ db: t.db, clock: t.clock }), logger: t.logs.logger });
+    const result = await loadExamples({
+      db: t.db,
+      registry: createRegistry({ db: t.db, clock: t.clock }),
+      logger: t.logs.logger,
+    });
     expect(result.failed).toEqual([]);
   });
   afterAll(() => t.close());
@@ -27,7 +33,8 @@ describe('example skills pass their tests on the server', () => {
   it.each(cases.map((c) => [`${c.skill} / ${c.testCase.name}`, c] as const))('%s', async (_name, c) => {
     const form = new FormData();
     form.set('request', JSON.stringify({ skill: c.skill, input: c.testCase.input }));
-    for (const [name, data] of caseFiles(c.dir, c.testCase)) form.append(name, new File([data as Uint8Array<ArrayBuffer>], name));
+    for (const [name, data] of caseFiles(c.dir, c.testCase))
+      form.append(name, new File([data as Uint8Array<ArrayBuffer>], name));
     const res = await t.request('/runs', { method: 'POST', body: form, as: ADMIN });
     expect(res.status).toBe(201);
     const run = await res.json();
@@ -35,7 +42,11 @@ describe('example skills pass their tests on the server', () => {
       status: run.status,
       output: run.output,
       error: run.error,
-      artifacts: run.artifacts.map((a: { name: string; mime_type: string; size_bytes: number }) => ({ name: a.name, mimeType: a.mime_type, size: a.size_bytes })),
+      artifacts: run.artifacts.map((a: { name: string; mime_type: string; size_bytes: number }) => ({
+        name: a.name,
+        mimeType: a.mime_type,
+        size: a.size_bytes,
+      })),
     });
     expect(problems).toEqual([]);
   });
