@@ -1,3 +1,4 @@
+import './node-check.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DataDirLockedError } from './db/pglite.ts';
 import { startServer } from './server.ts';
