@@ -1123,10 +1123,13 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Publish a draft version (publisher role) */
+        /** Publish a draft version (publisher role); require_tests=true runs its tests/*.json cases first */
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Run the version's own test cases on the server and publish only when all pass */
+                    require_tests?: "true" | "false";
+                };
                 header?: never;
                 path: {
                     /** @description Version id */
@@ -1183,6 +1186,15 @@ export interface paths {
                 };
                 /** @description Conflicts with the current state */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The content is well-formed but not acceptable (e.g. an invalid bundle) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -1,7 +1,9 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import { zipSync } from 'fflate';
 import type { Context } from 'hono';
+import { requireRole } from '../../auth/caller.ts';
 import { ApiError } from '../../errors.ts';
+import { runVersionTests } from '../../runs/verify.ts';
 import { toPromptXml } from '../../skills/prompt.ts';
 import type { AppEnv } from '../context.ts';
 import type {
@@ -16,8 +18,31 @@ import type {
 export const get: RouteHandler<GetRoute, AppEnv> = async (c) =>
   c.json(await c.var.services.registry.getVersion(c.var.caller, c.req.valid('param').id), 200);
 
-export const publish: RouteHandler<PublishRoute, AppEnv> = async (c) =>
-  c.json(await c.var.services.registry.setStatus(c.var.caller, c.req.valid('param').id, 'published'), 200);
+export const publish: RouteHandler<PublishRoute, AppEnv> = async (c) => {
+  const { id } = c.req.valid('param');
+  const { registry, runs } = c.var.services;
+  if (c.req.valid('query').require_tests === 'true') {
+    requireRole(c.var.caller, 'publisher', 'publish versions');
+    const version = await registry.findVersion(c.var.caller, id);
+    if (version.status !== 'draft')
+      throw new ApiError(
+        'conflict',
+        `Version ${version.version} is ${version.status}; only a draft version can be published`,
+      );
+    const report = await runVersionTests({ registry, runs }, c.var.caller, id);
+    if (report.total === 0) {
+      throw new ApiError('unprocessable', `${version.name} ${version.version} has no tests/*.json cases to require`);
+    }
+    if (report.failures.length > 0) {
+      throw new ApiError(
+        'unprocessable',
+        `${report.failures.length} of ${report.total} test cases failed; ${version.name} ${version.version} stays a draft`,
+        { errors: report.failures },
+      );
+    }
+  }
+  return c.json(await registry.setStatus(c.var.caller, id, 'published'), 200);
+};
 
 export const deprecate: RouteHandler<DeprecateRoute, AppEnv> = async (c) =>
   c.json(await c.var.services.registry.setStatus(c.var.caller, c.req.valid('param').id, 'deprecated'), 200);

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { SkillRefParam, SkillVersionSchema, VersionIdParam } from '../../skills/schemas.ts';
-import { conflictResponse, errorResponses } from '../errors.ts';
+import { conflictResponse, errorResponses, unprocessableResponse } from '../errors.ts';
 
 const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({
   description,
@@ -20,9 +20,22 @@ export const publish = createRoute({
   method: 'post',
   path: '/skill-versions/{id}/publish',
   tags: ['Versions'],
-  summary: 'Publish a draft version (publisher role)',
-  request: { params: VersionIdParam },
-  responses: { 200: json(SkillVersionSchema, 'The published version'), ...errorResponses, ...conflictResponse },
+  summary: 'Publish a draft version (publisher role); require_tests=true runs its tests/*.json cases first',
+  request: {
+    params: VersionIdParam,
+    query: z.object({
+      require_tests: z.enum(['true', 'false']).optional().openapi({
+        description: "Run the version's own test cases on the server and publish only when all pass",
+        example: 'true',
+      }),
+    }),
+  },
+  responses: {
+    200: json(SkillVersionSchema, 'The published version'),
+    ...errorResponses,
+    ...conflictResponse,
+    ...unprocessableResponse,
+  },
 });
 
 export const deprecate = createRoute({
