@@ -27,6 +27,7 @@ Server
   search "<query>" [--top-k n]     find skills for a request
   login --url URL --token TOKEN    remember a server and token (~/.config/open-skills/config.json)
   serve                            start the server (same as npm start)
+  reindex [--all]                  re-embed versions made with another embedding model (uses the server's config)
 
 Options: --json (machine-readable output), --url, --token, -h/--help.
 Server and token: --url/--token > OPEN_SKILLS_URL/OPEN_SKILLS_TOKEN > login > http://localhost:8000 and
