@@ -2,9 +2,11 @@
  * Latency of trivial runs straight through the sandbox (no HTTP, no database).
  * Run: node --no-node-snapshot --import tsx bench/runs-direct.ts [runs] [concurrency]
  */
+
 import { availableParallelism } from 'node:os';
 import { createSandbox, type SandboxOptions } from '../src/runtime/sandbox.ts';
 import type { SandboxHost, SandboxJob } from '../src/runtime/types.ts';
+import { summarize } from './stats.ts';
 
 export interface RunsBenchResult {
   runs: number;
@@ -50,9 +52,6 @@ function trivialJob(i: number): SandboxJob {
   };
 }
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
-
 /** Runs `runs` trivial jobs with `concurrency` in flight; returns latency percentiles in ms. */
 export async function benchRunsDirect(
   runs = 2000,
@@ -78,13 +77,10 @@ export async function benchRunsDirect(
       }),
     );
     const seconds = (performance.now() - started) / 1000;
-    latencies.sort((a, b) => a - b);
     return {
       runs,
       concurrency,
-      p50: percentile(latencies, 0.5),
-      p95: percentile(latencies, 0.95),
-      p99: percentile(latencies, 0.99),
+      ...summarize(latencies),
       runsPerSecond: runs / seconds,
       failures,
     };

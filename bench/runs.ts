@@ -3,6 +3,7 @@
  * the same skill straight on the sandbox (no HTTP, no database), and the ratio between them.
  * Run: npm run bench:runs -- [runs] [concurrency]
  */
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,14 +18,12 @@ import { createSandbox } from '../src/runtime/sandbox.ts';
 import { createLocalBlobStore } from '../src/storage/local-blob-store.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
 import { benchRunsDirect, type RunsBenchResult } from './runs-direct.ts';
+import { summarize } from './stats.ts';
 
 const runs = Number(process.argv[2] ?? 1000);
 const concurrency = Number(process.argv[3] ?? 4);
 const workers = availableParallelism();
 const SECRET = 'bench-secret-that-is-at-least-32-characters';
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 
 async function benchHttp(concurrency: number): Promise<RunsBenchResult> {
   const db = await createPgliteDatabase({});
@@ -81,7 +80,6 @@ async function benchHttp(concurrency: number): Promise<RunsBenchResult> {
       }),
     );
     const seconds = (performance.now() - started) / 1000;
-    latencies.sort((a, b) => a - b);
     const [{ n }] = (await db.query<{ n: number }>(
       "select count(*)::int as n from skill_runs where status = 'succeeded'",
     )) as [{ n: number }];
@@ -89,9 +87,7 @@ async function benchHttp(concurrency: number): Promise<RunsBenchResult> {
     return {
       runs,
       concurrency,
-      p50: percentile(latencies, 0.5),
-      p95: percentile(latencies, 0.95),
-      p99: percentile(latencies, 0.99),
+      ...summarize(latencies),
       runsPerSecond: runs / seconds,
       failures,
     };

@@ -3,8 +3,10 @@
  * with a local host: files from the case, resources from the bundle folder, artifacts kept in memory, network
  * denied and no composition (cases that `require` other skills are skipped).
  */
+
 import { createHash } from 'node:crypto';
 import { ApiError } from '../errors.ts';
+import { runLimits } from '../runs/limits.ts';
 import { createSandbox } from '../runtime/sandbox.ts';
 import { HostCallError, type Sandbox, type SandboxHost, type SandboxResult } from '../runtime/types.ts';
 import { type Bundle, buildBundle } from '../skills/bundle.ts';
@@ -167,16 +169,7 @@ export async function runLocalCases(
                 sourceMaps: skill.sourceMaps,
                 input: testCase.input ?? {},
                 secrets: {},
-                limits: {
-                  memoryMb: manifest.memoryMb ?? 64,
-                  timeoutMs,
-                  cpuMs: timeoutMs,
-                  maxOutputBytes: 5 * 1024 * 1024,
-                  maxLogBytes: 256 * 1024,
-                  maxArtifacts: 20,
-                  maxArtifactBytes: 50 * 1024 * 1024,
-                  maxHostCalls: 10_000,
-                },
+                limits: runLimits(manifest.memoryMb ?? 64, timeoutMs),
                 deadline: Date.now() + timeoutMs,
                 depth: 0,
               },

@@ -29,6 +29,7 @@ import type { BlobStore, ByteRange } from '../storage/blob-store.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { type RunEvent, RunEvents, replayFinished } from './events.ts';
 import { createRunHost } from './host.ts';
+import { runLimits } from './limits.ts';
 import type { RunDto, RunRequest, RunStep } from './schemas.ts';
 import type { SecretStore } from './secrets.ts';
 import {
@@ -115,16 +116,7 @@ export function createRunService(deps: RunServiceDeps) {
   }
 
   function limitsFor(version: RuntimeVersion, timeoutMs: number): RunLimits {
-    return {
-      memoryMb: Math.min(version.memoryMb ?? DEFAULT_MEMORY_MB, maxMemory),
-      timeoutMs,
-      cpuMs: timeoutMs,
-      maxOutputBytes: 5 * 1024 * 1024,
-      maxLogBytes: 256 * 1024,
-      maxArtifacts: 20,
-      maxArtifactBytes: 50 * 1024 * 1024,
-      maxHostCalls: 10_000,
-    };
+    return runLimits(Math.min(version.memoryMb ?? DEFAULT_MEMORY_MB, maxMemory), timeoutMs);
   }
 
   const timeoutFor = (requested: number | undefined, version?: RuntimeVersion) =>
