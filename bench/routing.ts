@@ -5,8 +5,10 @@
  * embedded locally) and prints search latency at each size.
  *
  * Usage: npm run bench:routing -- [--postgres postgres://...] [--scale] [--pglite-max 10000] [--backends pglite,postgres]
+ *   [--no-query-idf]  (the local embedder without query-side IDF: requests embedded like skills, for comparison)
  * PostgreSQL runs too when --postgres or TEST_DATABASE_URL is given (a scratch database is created and dropped).
  */
+
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -21,13 +23,14 @@ import type { Database } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { createPgliteDatabase } from '../src/db/pglite.ts';
 import { createPostgresDatabase } from '../src/db/postgres.ts';
-import { toVectorLiteral } from '../src/router/embedder.ts';
+import { type Embedder, toVectorLiteral } from '../src/router/embedder.ts';
 import { createIndexer } from '../src/router/indexer.ts';
 import { createLocalEmbedder } from '../src/router/local-embedder.ts';
 import type { SearchMode } from '../src/router/search.ts';
 import { refreshTermStats } from '../src/router/term-stats.ts';
 import { skillSearchText } from '../src/router/text.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
+import { percentile } from './stats.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -35,6 +38,7 @@ const { values: args } = parseArgs({
     scale: { type: 'boolean', default: false },
     'pglite-max': { type: 'string', default: '10000' },
     backends: { type: 'string', default: 'pglite,postgres' },
+    'no-query-idf': { type: 'boolean', default: false },
   },
 });
 
@@ -79,12 +83,14 @@ async function openDatabase(kind: 'pglite' | 'postgres') {
 }
 
 const quote = (value: unknown) => JSON.stringify(value);
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 
 async function bench(kind: 'pglite' | 'postgres') {
   const { db, drop } = await openDatabase(kind);
   const logger = createLogger({ level: 'silent' });
-  const embedder = createLocalEmbedder();
+  const local = createLocalEmbedder();
+  const embedder: Embedder = args['no-query-idf']
+    ? { key: local.key, dimensions: local.dimensions, embed: local.embed }
+    : local;
   const indexer = createIndexer({ db, embedder, logger });
   const tokens = createTokenService(SECRET, systemClock);
   const app = createApp({ db, clock: systemClock, logger, tokens, embedder, indexer });
@@ -110,7 +116,7 @@ async function bench(kind: 'pglite' | 'postgres') {
   await indexer.idle();
   console.log(
     `\n${kind}: ${catalog.length} skills uploaded through the API in ${uploadMs.toFixed(0)} ms, ` +
-      `indexed ${(performance.now() - started).toFixed(0)} ms later; embedder ${embedder.key}; ${queries.length} queries`,
+      `indexed ${(performance.now() - started).toFixed(0)} ms later; embedder ${embedder.key}${embedder.embedQuery ? ' with query IDF' : ''}; ${queries.length} queries`,
   );
   console.log('mode       top-1  top-3  MRR    p50 ms  p95 ms');
   for (const mode of ['fulltext', 'vector', 'hybrid'] as SearchMode[]) {
@@ -148,7 +154,7 @@ async function bench(kind: 'pglite' | 'postgres') {
         continue;
       }
       started = performance.now();
-      await insertSynthetic(db, embedder, size);
+      await insertSynthetic(db, local, size);
       const loadMs = performance.now() - started;
       const line: string[] = [];
       for (const mode of ['fulltext', 'vector', 'hybrid'] as SearchMode[]) {

@@ -9,6 +9,29 @@ export interface Embedder {
   readonly dimensions: number;
   /** One vector per text, in order. Vectors are L2-normalised so cosine distance and inner product agree. */
   embed(texts: string[]): Promise<number[][]>;
+  /**
+   * Optional, with `embedQuery`: the features of a request whose document frequencies in the searched corpus
+   * `embedQuery` can weigh by. The local embedder has them; a semantic model (OpenAI) does not need them.
+   */
+  queryFeatures?(text: string): QueryFeatures;
+  /** Optional: the request embedded with each feature scaled by its IDF in a corpus of `df.n` documents. */
+  embedQuery?(text: string, df: FeatureDf): number[];
+}
+
+/**
+ * Features of a request to look up document frequencies for: its words (as written, and as the embedder stems
+ * them) and their character trigrams.
+ */
+export interface QueryFeatures {
+  words: string[];
+  trigrams: string[];
+}
+
+/** Document frequencies of a request's features in a corpus of `n` documents (0 or missing: never seen). */
+export interface FeatureDf {
+  n: number;
+  words: ReadonlyMap<string, number>;
+  trigrams: ReadonlyMap<string, number>;
 }
 
 /** Scales `vector` to unit length in place (a zero vector stays zero) and returns it. */

@@ -4,6 +4,7 @@ import type { IoField } from '../skills/manifest.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Embedder } from './embedder.ts';
 import { buildHybridSearch, type HybridSearchRow, type SearchChannel, type SqlFragment } from './search-sql.ts';
+import { featureDf } from './term-stats.ts';
 
 /** `hybrid` fuses every signal; `fulltext` and `vector` use one, for evaluation and debugging. */
 export type SearchMode = 'hybrid' | 'fulltext' | 'vector';
@@ -96,14 +97,27 @@ export function createSearchService(deps: SearchDeps) {
   const { db, embedder, logger } = deps;
   const timeoutMs = deps.queryEmbedTimeoutMs ?? 5_000;
 
-  async function embedQuery(query: string): Promise<number[] | null> {
+  /**
+   * The local embedder weighs the request's features by their IDF in the caller's organisation (document vectors
+   * carry none, so they never go stale); other embedders embed the request as they embed skills.
+   */
+  async function embedRequest(query: string, orgId: string): Promise<number[]> {
+    if (embedder.queryFeatures && embedder.embedQuery) {
+      const df = await featureDf(db, orgId, embedder.queryFeatures(query));
+      if (df.n > 0) return embedder.embedQuery(query, df);
+    }
+    const [vector] = await embedder.embed([query]);
+    if (!vector) throw new Error('the embedder returned no vector');
+    return vector;
+  }
+
+  async function embedQuery(query: string, orgId: string): Promise<number[] | null> {
     let timer: NodeJS.Timeout | undefined;
     try {
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`query embedding took over ${timeoutMs} ms`)), timeoutMs);
       });
-      const [vector] = await Promise.race([embedder.embed([query]), timeout]);
-      return vector ?? null;
+      return await Promise.race([embedRequest(query, orgId), timeout]);
     } catch (error) {
       // Degrade to lexical search rather than fail: the embedding service is an optional dependency at query time.
       logger.warn({ err: error, model: embedder.key }, 'query embedding failed; searching without vectors');
@@ -116,7 +130,7 @@ export function createSearchService(deps: SearchDeps) {
   async function search(caller: Caller, input: SearchInput): Promise<SearchResponse> {
     const mode = input.mode ?? 'hybrid';
     const channels = CHANNELS[mode];
-    const queryEmbedding = channels.includes('vector') ? await embedQuery(input.query) : null;
+    const queryEmbedding = channels.includes('vector') ? await embedQuery(input.query, caller.orgId) : null;
     const statuses = input.includeDrafts ? (['published', 'draft'] as const) : (['published'] as const);
     const filters: SqlFragment[] = [
       { sql: 'sv.org_id = $1', params: [caller.orgId] },

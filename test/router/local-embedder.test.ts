@@ -63,6 +63,33 @@ describe('createLocalEmbedder', () => {
     expect(cosine(typo!, skill!)).toBeGreaterThan(3 * Math.abs(cosine(typo!, other!)));
   });
 
+  it('weighs query features by IDF only when given document frequencies', async () => {
+    const [pdfMerge, pdfOcr] = await embedder.embed([
+      skillSearchText({ name: 'pdf-merge', description: 'Merge PDF files.', tags: ['pdf'] }),
+      skillSearchText({ name: 'pdf-ocr', description: 'Extract text from scanned PDF files with OCR.', tags: ['pdf'] }),
+    ]);
+    const query = 'ocr this pdf pdf';
+    const [plain] = await embedder.embed([query]);
+    expect(embedder.embedQuery!(query, { n: 0, words: new Map(), trigrams: new Map() })).toEqual(plain);
+    const { words, trigrams } = embedder.queryFeatures!(query);
+    expect(words).toEqual(['ocr', 'pdf']);
+    expect(embedder.queryFeatures!('merging PDFs').words).toEqual(['merging', 'merg', 'pdfs', 'pdf']);
+    // "pdf" and its trigrams are in every document, "ocr" in one of 1000: the rare word should dominate.
+    const df = {
+      n: 1000,
+      words: new Map([
+        ['ocr', 1],
+        ['pdf', 1000],
+      ]),
+      trigrams: new Map(trigrams.map((gram) => [gram, gram.includes('oc') || gram === 'cr ' ? 1 : 1000])),
+    };
+    const weighted = embedder.embedQuery!(query, df);
+    expect(cosine(weighted, weighted)).toBeCloseTo(1, 10);
+    expect(cosine(weighted, pdfOcr!) - cosine(weighted, pdfMerge!)).toBeGreaterThan(
+      cosine(plain!, pdfOcr!) - cosine(plain!, pdfMerge!),
+    );
+  });
+
   it('rejects sizes it cannot split in two halves', () => {
     expect(() => createLocalEmbedder({ dimensions: 101 })).toThrow(RangeError);
   });

@@ -4,6 +4,7 @@ import type { Database } from '../../src/db/database.ts';
 import { toVectorLiteral } from '../../src/router/embedder.ts';
 import { createLocalEmbedder } from '../../src/router/local-embedder.ts';
 import { buildHybridSearch, type HybridSearchRow } from '../../src/router/search-sql.ts';
+import { featureDf, refreshTermStats } from '../../src/router/term-stats.ts';
 import { skillSearchText } from '../../src/router/text.ts';
 import { backends, createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 
@@ -101,5 +102,24 @@ describe.each(backends)('hybrid search on %s', (backend) => {
     expect(await search('?!')).toBeInstanceOf(Array);
     const rows = await search(`it's a \\ "pdf" merge`);
     expect(rows[0]!.name).toBe('pdf-merge-split');
+  });
+
+  it('counts per-organisation document frequencies of words and trigrams for query-side IDF', async () => {
+    await refreshTermStats(db);
+    const df = await featureDf(db, 'org-a', embedder.queryFeatures!('merging PDFs for kubernetes zzqx'));
+    // org-a: four published skills and one draft; "pdf" is in two of them, "merge" in two, "kubernetes" in one.
+    expect(df.n).toBe(5);
+    // PostgreSQL's stemmer keeps "pdfs" (so 0), hence the Porter stem "pdf" is looked up too.
+    expect(Object.fromEntries(df.words)).toMatchObject({
+      merging: 2,
+      merg: 2,
+      pdfs: 0,
+      pdf: 2,
+      kubernetes: 1,
+      zzqx: 0,
+    });
+    expect(df.trigrams.get(' pd')).toBe(2);
+    expect(df.trigrams.get('zzq')).toBe(0);
+    expect((await featureDf(db, 'org-none', { words: ['pdf'], trigrams: [] })).n).toBe(0);
   });
 });
