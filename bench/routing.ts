@@ -15,14 +15,13 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { zipSync } from 'fflate';
-import postgres from 'postgres';
 import { createApp } from '../src/api/app.ts';
 import { createTokenService } from '../src/auth/tokens.ts';
 import { systemClock } from '../src/clock.ts';
 import type { Database } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { createPgliteDatabase } from '../src/db/pglite.ts';
-import { createPostgresDatabase } from '../src/db/postgres.ts';
+import { createScratchDatabase } from '../src/db/scratch.ts';
 import { type Embedder, toVectorLiteral } from '../src/router/embedder.ts';
 import { createIndexer } from '../src/router/indexer.ts';
 import { createLocalEmbedder } from '../src/router/local-embedder.ts';
@@ -65,21 +64,7 @@ async function openDatabase(kind: 'pglite' | 'postgres') {
     await migrate(db);
     return { db, drop: () => db.close() };
   }
-  const name = `routing_bench_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  const admin = postgres(postgresUrl!, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(postgresUrl!);
-  url.pathname = `/${name}`;
-  const db = createPostgresDatabase({ url: url.toString(), maxConnections: 4 });
-  await migrate(db);
-  return {
-    db,
-    async drop() {
-      await db.close();
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    },
-  };
+  return createScratchDatabase(postgresUrl!, 'routing_bench', 4);
 }
 
 const quote = (value: unknown) => JSON.stringify(value);

@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { createSandbox, type SandboxOptions } from '../src/runtime/sandbox.ts';
 import type { SandboxHost, SandboxJob } from '../src/runtime/types.ts';
-import { summarize } from './stats.ts';
+import { measureConcurrent } from './stats.ts';
 
 export interface RunsBenchResult {
   runs: number;
@@ -61,29 +61,11 @@ export async function benchRunsDirect(
   const sandbox = createSandbox(options);
   try {
     for (let i = 0; i < 50; i++) await sandbox.execute(trivialJob(i), host); // warm-up: workers, JIT, isolates
-    const latencies: number[] = [];
-    let failures = 0;
-    let next = 0;
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < runs) {
-          const i = next++;
-          const t = performance.now();
-          const r = await sandbox.execute(trivialJob(i), host);
-          latencies.push(performance.now() - t);
-          if (r.status !== 'succeeded') failures++;
-        }
-      }),
-    );
-    const seconds = (performance.now() - started) / 1000;
-    return {
+    return await measureConcurrent(
       runs,
       concurrency,
-      ...summarize(latencies),
-      runsPerSecond: runs / seconds,
-      failures,
-    };
+      async (i) => (await sandbox.execute(trivialJob(i), host)).status === 'succeeded',
+    );
   } finally {
     await sandbox.close();
   }

@@ -18,7 +18,7 @@ import { createSandbox } from '../src/runtime/sandbox.ts';
 import { createLocalBlobStore } from '../src/storage/local-blob-store.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
 import { benchRunsDirect, type RunsBenchResult } from './runs-direct.ts';
-import { summarize } from './stats.ts';
+import { measureConcurrent } from './stats.ts';
 
 const runs = Number(process.argv[2] ?? 1000);
 const concurrency = Number(process.argv[3] ?? 4);
@@ -65,32 +65,12 @@ async function benchHttp(concurrency: number): Promise<RunsBenchResult> {
       return res.status === 201 && body.status === 'succeeded';
     };
     for (let i = 0; i < 50; i++) await once(i); // warm-up: workers, JIT, caches
-    const latencies: number[] = [];
-    let failures = 0;
-    let next = 0;
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < runs) {
-          const i = next++;
-          const t = performance.now();
-          if (!(await once(i))) failures++;
-          latencies.push(performance.now() - t);
-        }
-      }),
-    );
-    const seconds = (performance.now() - started) / 1000;
+    const result = await measureConcurrent(runs, concurrency, once);
     const [{ n }] = (await db.query<{ n: number }>(
       "select count(*)::int as n from skill_runs where status = 'succeeded'",
     )) as [{ n: number }];
     if (n < runs) throw new Error(`only ${n} runs persisted`);
-    return {
-      runs,
-      concurrency,
-      ...summarize(latencies),
-      runsPerSecond: runs / seconds,
-      failures,
-    };
+    return result;
   } finally {
     await sandbox.close();
     await db.close();

@@ -45,3 +45,9 @@ export function fieldErrors(issues: readonly { path: readonly PropertyKey[]; mes
     message: issue.message,
   }));
 }
+
+/** A JSON response declaration for `createRoute` (`200: json(SkillSchema, 'The skill')`). */
+export const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});

@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import postgres from 'postgres';
 import { inject } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { createPgliteDatabase } from '../../src/db/pglite.ts';
-import { createPostgresDatabase } from '../../src/db/postgres.ts';
+import { createScratchDatabase } from '../../src/db/scratch.ts';
 import { testEnv } from './env.ts';
 
 export type Backend = 'pglite' | 'postgres';
@@ -27,20 +25,5 @@ export async function createTestDatabase(backend: Backend): Promise<TestDatabase
     await migrate(db);
     return { db, drop: () => db.close() };
   }
-  const adminUrl = testEnv.TEST_DATABASE_URL!;
-  const name = `os_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const db = createPostgresDatabase({ url: url.toString(), maxConnections: 5 });
-  await migrate(db);
-  return {
-    db,
-    async drop() {
-      await db.close();
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    },
-  };
+  return createScratchDatabase(testEnv.TEST_DATABASE_URL!, 'os_test');
 }

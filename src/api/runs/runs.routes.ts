@@ -1,12 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ArtifactSchema, RunPageSchema, RunRequestSchema, RunSchema, RunStatusSchema } from '../../runs/schemas.ts';
 import { CursorQuery, SkillRefParam } from '../../skills/schemas.ts';
-import { conflictResponse, errorResponses, tooLargeResponse } from '../errors.ts';
-
-const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
+import { conflictResponse, errorResponses, json, tooLargeResponse } from '../errors.ts';
 
 export const RunIdParam = z.object({
   id: z

@@ -1,11 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { MAX_SECRET_BYTES, SECRET_NAME } from '../../runs/secrets.ts';
-import { errorResponses } from '../errors.ts';
-
-const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
+import { errorResponses, json } from '../errors.ts';
 
 export const SecretInfoSchema = z
   .object({

@@ -10,12 +10,7 @@ import {
   VersionStatusSchema,
   VisibilitySchema,
 } from '../../skills/schemas.ts';
-import { conflictResponse, errorResponses, tooLargeResponse, unprocessableResponse } from '../errors.ts';
-
-const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
+import { conflictResponse, errorResponses, json, tooLargeResponse, unprocessableResponse } from '../errors.ts';
 
 export const CreateSkillBodySchema = z
   .object({

@@ -1,11 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { SkillRefParam, SkillVersionSchema, VersionIdParam } from '../../skills/schemas.ts';
-import { conflictResponse, errorResponses, unprocessableResponse } from '../errors.ts';
-
-const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
+import { conflictResponse, errorResponses, json, unprocessableResponse } from '../errors.ts';
 
 export const get = createRoute({
   method: 'get',
