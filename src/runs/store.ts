@@ -2,7 +2,7 @@
 import type { Database, Queryable } from '../db/database.ts';
 import type { LogLine, RunError, RunStatus, RunUsage } from '../runtime/types.ts';
 import type { IoField } from '../skills/manifest.ts';
-import { CONTENT_BASE64, decodeContent } from '../skills/registry.ts';
+import { CONTENT_BASE64, decodeContent } from '../skills/store.ts';
 import type { ArtifactDto, RunDto } from './schemas.ts';
 
 export interface RunRow {
