@@ -42,14 +42,6 @@ export async function startServer(config: Config): Promise<RunningServer> {
   indexer.start();
   logger.info({ embedder: embedder.key }, 'skill router ready');
 
-  if (config.LOAD_EXAMPLES) {
-    // First start only (org "default" has no skills yet); a broken example is logged, never fatal.
-    const registry = createRegistry({ db, clock: systemClock, onVersionStored: (id) => indexer.enqueue(id) });
-    await loadExamples({ db, registry, logger }).catch((error: Error) =>
-      logger.warn({ error: error.message }, 'example skills not loaded'),
-    );
-  }
-
   // Skills run in supervised worker processes (RUN_WORKERS, 0 = one per core); artifacts go to S3 when configured.
   const sandbox = createSandbox({ size: config.RUN_WORKERS || undefined });
   const blobs = config.S3_BUCKET
@@ -83,6 +75,16 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const url = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
   logger.info({ url, docs: `${url}/docs` }, 'open-skills listening');
 
+  // First start only (org "default" has no skills yet), after listening so /healthz answers sooner; a broken
+  // example is logged, never fatal.
+  const examplesLoaded = config.LOAD_EXAMPLES
+    ? loadExamples({
+        db,
+        registry: createRegistry({ db, clock: systemClock, onVersionStored: (id) => indexer.enqueue(id) }),
+        logger,
+      }).catch((error: Error) => logger.warn({ error: error.message }, 'example skills not loaded'))
+    : Promise.resolve();
+
   if (dev?.created) {
     const token = await tokens.issue({ userId: 'admin', orgId: 'default', role: 'admin', ttlSeconds: 365 * 24 * 3600 });
     saveAdminToken(dataDir, token);
@@ -99,6 +101,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     url,
     async close() {
       await new Promise<void>((done) => server.close(() => done()));
+      await examplesLoaded;
       await indexer.close();
       await sandbox.close();
       await db.close();
