@@ -4,12 +4,11 @@
  * denied and no composition (cases that `require` other skills are skipped).
  */
 
-import { createHash } from 'node:crypto';
 import { ApiError } from '../errors.ts';
 import { runLimits } from '../runs/limits.ts';
 import { createSandbox } from '../runtime/sandbox.ts';
 import { HostCallError, type Sandbox, type SandboxHost, type SandboxResult } from '../runtime/types.ts';
-import { type Bundle, buildBundle } from '../skills/bundle.ts';
+import { type Bundle, buildBundle, sha256Hex } from '../skills/bundle.ts';
 import { packSkillDir } from '../skills/pack.ts';
 import { type CaseOutcome, caseFiles, checkInput, checkOutcome, type SkillCase } from './cases.ts';
 import { CliError } from './output.ts';
@@ -103,7 +102,7 @@ function localHost(dir: string, skill: LocalSkill, files: Map<string, Uint8Array
         name,
         size: data.byteLength,
         mimeType,
-        sha256: createHash('sha256').update(data).digest('hex'),
+        sha256: sha256Hex(data),
       };
     },
     async fetch(request) {

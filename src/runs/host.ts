@@ -3,7 +3,7 @@
  * only kept in memory as pending rows; the service writes the rows with the run's final status in one
  * transaction, or deletes the blobs when the run did not succeed, so a failed run leaves no artifact row.
  */
-import { createHash } from 'node:crypto';
+
 import { posix } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import type { Clock } from '../clock.ts';
@@ -15,6 +15,7 @@ import {
   type LogLine,
   type SandboxHost,
 } from '../runtime/types.ts';
+import { sha256Hex } from '../skills/bundle.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { guardedFetch } from './network.ts';
 import type { ArtifactRow, RunStore, RuntimeVersion } from './store.ts';
@@ -98,7 +99,7 @@ export function createRunHost(ctx: HostContext): SandboxHost {
       if (!cleanName) throw new HostCallError('skill_error', 'An artifact needs a name');
       const id = uuidv7();
       const key = `artifacts/${ctx.runId}/${id}`;
-      const sha256 = createHash('sha256').update(data).digest('hex');
+      const sha256 = sha256Hex(data);
       const mime = /^[\w.+-]+\/[\w.+-]+(;.*)?$/.test(mimeType) ? mimeType : 'application/octet-stream';
       await ctx.blobs.put(key, data, { contentType: mime });
       const row: ArtifactRow = {

@@ -25,6 +25,7 @@ import {
 } from '../runtime/types.ts';
 import { decodeCursor, toPage } from '../skills/cursor.ts';
 import type { Registry } from '../skills/registry.ts';
+import { UUID } from '../skills/store.ts';
 import type { BlobStore, ByteRange } from '../storage/blob-store.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { type RunEvent, RunEvents, replayFinished } from './events.ts';
@@ -61,7 +62,6 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MEMORY_MB = 64;
 export const MAX_DEPTH = 5;
 export const MAX_INPUT_BYTES = 1024 * 1024;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface Target {
   skillId: string;
