@@ -1,6 +1,7 @@
 import { Scalar } from '@scalar/hono-api-reference';
 import { requestId } from 'hono/request-id';
 import { bearerAuth } from '../auth/middleware.ts';
+import { AppError } from '../errors.ts';
 import { createLocalEmbedder } from '../router/local-embedder.ts';
 import { createSearchService } from '../router/search.ts';
 import { createSecretStore } from '../runs/secrets.ts';
@@ -8,7 +9,6 @@ import { createRunService } from '../runs/service.ts';
 import { createRegistry } from '../skills/registry.ts';
 import { artifactsRouter } from './artifacts/artifacts.index.ts';
 import type { AppDeps, AppServices } from './context.ts';
-import { ApiError } from './errors.ts';
 import { healthRouter } from './health/health.index.ts';
 import { meRouter } from './me/me.index.ts';
 import { onError, onNotFound } from './problem.ts';
@@ -111,7 +111,7 @@ function createServices(deps: AppDeps): AppServices {
       return secrets;
     },
     get runs() {
-      if (!deps.sandbox || !deps.blobs) throw new ApiError('unavailable', 'Running skills is not configured here');
+      if (!deps.sandbox || !deps.blobs) throw new AppError('unavailable', 'Running skills is not configured here');
       runs ??= createRunService({
         db: deps.db,
         clock: deps.clock,

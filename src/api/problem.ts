@@ -1,12 +1,110 @@
+import { z } from '@hono/zod-openapi';
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { ApiError, type Problem, problemType } from './errors.ts';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { AppError, type ErrorCode, FieldErrorSchema } from '../errors.ts';
 
-function problemBody(c: Context, error: ApiError): Problem {
+/**
+ * The HTTP face of `AppError`: each domain error code maps to one status and one RFC 9457 problem type, and the
+ * one `onError` answers with `application/problem+json`. Route declarations spread `errorResponses` so the error
+ * contract is documented once.
+ */
+export const ERROR_STATUS = {
+  invalid_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  gone: 410,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  range_not_satisfiable: 416,
+  invalid_bundle: 422,
+  unprocessable: 422,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503,
+} as const satisfies Record<ErrorCode, ContentfulStatusCode>;
+
+const TITLES: Record<ErrorCode, string> = {
+  invalid_request: 'The request is not valid',
+  unauthorized: 'Authentication required',
+  forbidden: 'Not allowed',
+  not_found: 'Not found',
+  method_not_allowed: 'Method not allowed',
+  conflict: 'Conflict',
+  gone: 'Gone',
+  payload_too_large: 'Payload too large',
+  unsupported_media_type: 'Unsupported media type',
+  range_not_satisfiable: 'Range not satisfiable',
+  invalid_bundle: 'The skill bundle is not valid',
+  unprocessable: 'The request cannot be processed',
+  rate_limited: 'Too many requests',
+  internal: 'Internal server error',
+  unavailable: 'Service unavailable',
+};
+
+/** Problem type URIs: stable identifiers clients can switch on. */
+export const problemType = (code: ErrorCode) => `https://open-skills.dev/problems/${code.replaceAll('_', '-')}`;
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ description: 'Problem type URI', example: problemType('not_found') }),
+    title: z.string().openapi({ description: 'Short summary of the problem type', example: 'Not found' }),
+    status: z.number().int().openapi({ description: 'HTTP status code', example: 404 }),
+    detail: z.string().openapi({ description: 'What went wrong in this case', example: 'Skill "pdf-tools" not found' }),
+    instance: z.string().openapi({ description: 'The request path', example: '/skills/pdf-tools' }),
+    request_id: z.string().openapi({ description: 'Request id, also in x-request-id', example: '0f6c2b1e-7f0e-4f5b' }),
+    errors: z.array(FieldErrorSchema).optional().openapi({ description: 'Every validation problem, by field' }),
+    warnings: z.array(FieldErrorSchema).optional().openapi({ description: 'Non-blocking remarks' }),
+  })
+  .openapi('Problem');
+
+export type Problem = z.infer<typeof ProblemSchema>;
+
+const problemResponse = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+});
+
+/** Error responses every authenticated route can give; spread into each route's `responses`. */
+export const errorResponses = {
+  400: problemResponse('The request is malformed or fails validation'),
+  401: problemResponse('Missing, malformed, expired or wrongly signed token'),
+  403: problemResponse('The caller may not do this'),
+  404: problemResponse('Not found, or not visible to the caller'),
+  500: problemResponse('Unexpected server error'),
+} as const;
+
+export const conflictResponse = { 409: problemResponse('Conflicts with the current state') } as const;
+export const unprocessableResponse = {
+  422: problemResponse('The content is well-formed but not acceptable (e.g. an invalid bundle)'),
+} as const;
+export const tooLargeResponse = { 413: problemResponse('The request body is too large') } as const;
+
+/** A JSON response declaration for `createRoute` (`200: json(SkillSchema, 'The skill')`). */
+export const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+/** Turns a zod error into field errors (`body.name: Required`). */
+export function fieldErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[], prefix: string) {
+  return issues.map((issue) => ({
+    field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'),
+    message: issue.message,
+  }));
+}
+
+/** The HTTP status an error code answers with. */
+export const statusOf = (error: AppError): ContentfulStatusCode => ERROR_STATUS[error.code];
+
+function problemBody(c: Context, error: AppError): Problem {
   const body: Problem = {
     type: problemType(error.code),
-    title: error.title,
-    status: error.status,
+    title: TITLES[error.code],
+    status: statusOf(error),
     detail: error.message,
     instance: c.req.path,
     request_id: c.get('requestId') ?? '',
@@ -16,24 +114,24 @@ function problemBody(c: Context, error: ApiError): Problem {
   return { ...error.options.extra, ...body };
 }
 
-export function problemResponse(c: Context, error: ApiError): Response {
-  return c.body(JSON.stringify(problemBody(c, error)), error.status, {
+export function problemJson(c: Context, error: AppError): Response {
+  return c.body(JSON.stringify(problemBody(c, error)), statusOf(error), {
     'content-type': 'application/problem+json',
   });
 }
 
-/** The one error handler: ApiErrors become their problem; anything else is logged and becomes a bare 500. */
+/** The one error handler: AppErrors become their problem; anything else is logged and becomes a bare 500. */
 export const onError: ErrorHandler = (error, c) => {
-  if (error instanceof ApiError) return problemResponse(c, error);
+  if (error instanceof AppError) return problemJson(c, error);
   if (error instanceof HTTPException) {
     const code = error.status === 413 ? 'payload_too_large' : error.status === 401 ? 'unauthorized' : 'invalid_request';
-    return problemResponse(c, new ApiError(code, error.message || 'The request could not be handled'));
+    return problemJson(c, new AppError(code, error.message || 'The request could not be handled'));
   }
   const logger = c.get('logger');
   logger?.error({ err: error }, 'unhandled error');
   // Never echo internal messages or stacks to the client: they can carry paths, SQL or secrets.
-  return problemResponse(c, new ApiError('internal', 'Something went wrong on our side; the request id identifies it'));
+  return problemJson(c, new AppError('internal', 'Something went wrong on our side; the request id identifies it'));
 };
 
 export const onNotFound: NotFoundHandler = (c) =>
-  problemResponse(c, new ApiError('not_found', `No route for ${c.req.method} ${c.req.path}`));
+  problemJson(c, new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`));

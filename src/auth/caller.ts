@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { ApiError } from '../errors.ts';
+import { AppError } from '../errors.ts';
 
 export const ROLES = ['viewer', 'author', 'publisher', 'admin'] as const;
 export const RoleSchema = z.enum(ROLES).openapi({ description: 'What the caller may do', example: 'author' });
@@ -22,6 +22,6 @@ export function hasRole(caller: Caller, needed: Role): boolean {
 /** Throws 403 unless the caller's role is at least `needed`. */
 export function requireRole(caller: Caller, needed: Role, action: string): void {
   if (!hasRole(caller, needed)) {
-    throw new ApiError('forbidden', `Role "${caller.role}" may not ${action}; it needs "${needed}" or higher`);
+    throw new AppError('forbidden', `Role "${caller.role}" may not ${action}; it needs "${needed}" or higher`);
   }
 }

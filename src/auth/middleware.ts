@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { ApiError } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import type { TokenService } from './tokens.ts';
 
 /** Requires `Authorization: Bearer <JWT>` and puts the verified caller on the context. */
@@ -7,11 +7,11 @@ export function bearerAuth(tokens: TokenService): MiddlewareHandler {
   return async (c, next) => {
     const header = c.req.header('authorization');
     if (!header) {
-      throw new ApiError('unauthorized', 'Send a token as "Authorization: Bearer <token>"');
+      throw new AppError('unauthorized', 'Send a token as "Authorization: Bearer <token>"');
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match?.[1]) {
-      throw new ApiError('unauthorized', 'The Authorization header must be "Bearer <token>"');
+      throw new AppError('unauthorized', 'The Authorization header must be "Bearer <token>"');
     }
     c.set('caller', await tokens.verify(match[1]));
     await next();

@@ -2,7 +2,7 @@ import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { Clock } from '../clock.ts';
-import { ApiError } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import { type Caller, ROLES, type Role } from './caller.ts';
 
 const ClaimsSchema = z.object({
@@ -16,7 +16,7 @@ const ClaimsSchema = z.object({
 export interface TokenService {
   /** Mints an HS256 token; `ttlSeconds` defaults to 30 days. */
   issue(claims: { userId: string; orgId: string; role: Role; ttlSeconds?: number }): Promise<string>;
-  /** Verifies a token and returns its caller, or throws a 401 ApiError saying why. */
+  /** Verifies a token and returns its caller, or throws a 401 AppError saying why. */
   verify(token: string): Promise<Caller>;
 }
 
@@ -43,12 +43,12 @@ export function createTokenService(secret: string, clock: Clock): TokenService {
           requiredClaims: ['sub', 'exp', 'jti'],
         }));
       } catch (error) {
-        throw new ApiError('unauthorized', describeJoseError(error));
+        throw new AppError('unauthorized', describeJoseError(error));
       }
       const claims = ClaimsSchema.safeParse(payload);
       if (!claims.success) {
         const missing = claims.error.issues.map((i) => i.path.join('.')).join(', ');
-        throw new ApiError('unauthorized', `The token's claims are incomplete or wrong: ${missing}`);
+        throw new AppError('unauthorized', `The token's claims are incomplete or wrong: ${missing}`);
       }
       return { userId: claims.data.sub, orgId: claims.data.org, role: claims.data.role, tokenId: claims.data.jti };
     },

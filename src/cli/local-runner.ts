@@ -4,7 +4,7 @@
  * denied and no composition (cases that `require` other skills are skipped).
  */
 
-import { ApiError } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import { runLimits } from '../runs/limits.ts';
 import { createSandbox } from '../runtime/sandbox.ts';
 import { HostCallError, type Sandbox, type SandboxHost, type SandboxResult } from '../runtime/types.ts';
@@ -31,7 +31,7 @@ export async function loadLocalSkill(dir: string): Promise<LocalSkill> {
   try {
     bundle = await buildBundle(packed.files);
   } catch (error) {
-    if (error instanceof ApiError) {
+    if (error instanceof AppError) {
       throw new CliError(`${dir}: ${error.message} (run "open-skills validate ${dir}")`, 1, error.options.errors);
     }
     throw error;

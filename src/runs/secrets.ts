@@ -8,7 +8,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { type Caller, requireRole } from '../auth/caller.ts';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
-import { ApiError } from '../errors.ts';
+import { AppError } from '../errors.ts';
 
 /**
  * Derives the 32-byte secrets key from the server's signing secret.
@@ -51,7 +51,7 @@ export interface SecretInfo {
 export function createSecretStore(deps: { db: Database; clock: Clock; key?: Uint8Array }) {
   const { db, clock } = deps;
   const key = () => {
-    if (!deps.key) throw new ApiError('unavailable', 'Secrets are not configured on this server');
+    if (!deps.key) throw new AppError('unavailable', 'Secrets are not configured on this server');
     return deps.key;
   };
   const info = (r: { name: string; created_at: Date; updated_at: Date }): SecretInfo => ({
@@ -90,7 +90,7 @@ export function createSecretStore(deps: { db: Database; clock: Clock; key?: Uint
         caller.orgId,
         name,
       ]);
-      if (rows.length === 0) throw new ApiError('not_found', `Secret "${name}" not found`);
+      if (rows.length === 0) throw new AppError('not_found', `Secret "${name}" not found`);
     },
 
     /** The named secrets of an org, decrypted; names without a stored secret are left out. */

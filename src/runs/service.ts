@@ -12,7 +12,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { type Caller, requireRole } from '../auth/caller.ts';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
-import { ApiError, type FieldError } from '../errors.ts';
+import { AppError, type FieldError } from '../errors.ts';
 import {
   type FetchRequest,
   type FetchResponse,
@@ -93,7 +93,7 @@ export function createRunService(deps: RunServiceDeps) {
     let version = versionCache.get(id);
     if (!version) {
       version = await store.loadRuntimeVersion(id);
-      if (!version) throw new ApiError('not_found', `Skill version "${id}" not found`);
+      if (!version) throw new AppError('not_found', `Skill version "${id}" not found`);
       if (versionCache.size >= 200) versionCache.delete(versionCache.keys().next().value!);
       versionCache.set(id, version);
     }
@@ -106,11 +106,11 @@ export function createRunService(deps: RunServiceDeps) {
     if (!version || version === 'latest') {
       versionId = skill.latest_version_id;
       if (!versionId) {
-        throw new ApiError('not_found', `Skill "${skill.name}" has no published version; name one with "version"`);
+        throw new AppError('not_found', `Skill "${skill.name}" has no published version; name one with "version"`);
       }
     } else {
       versionId = await store.findVersionId(skill.id, version);
-      if (!versionId) throw new ApiError('not_found', `Skill "${skill.name}" has no version ${version}`);
+      if (!versionId) throw new AppError('not_found', `Skill "${skill.name}" has no version ${version}`);
     }
     return { skillId: skill.id, skillName: skill.name, version: await runtimeVersion(versionId) };
   }
@@ -335,7 +335,7 @@ export function createRunService(deps: RunServiceDeps) {
     try {
       target = await resolveTarget(parent.caller, name, options.version);
     } catch (error) {
-      if (error instanceof ApiError) throw new HostCallError('skill_error', `callSkill: ${error.message}`);
+      if (error instanceof AppError) throw new HostCallError('skill_error', `callSkill: ${error.message}`);
       throw error;
     }
     const child = await runChild(parent, parentRunId, target, input);
@@ -406,7 +406,7 @@ export function createRunService(deps: RunServiceDeps) {
 
   async function getRow(caller: Caller, id: string): Promise<RunRow> {
     const row = UUID.test(id) ? await store.getRun(caller.orgId, id) : undefined;
-    if (!row) throw new ApiError('not_found', `Run "${id}" not found`);
+    if (!row) throw new AppError('not_found', `Run "${id}" not found`);
     return row;
   }
 
@@ -519,7 +519,7 @@ export function createRunService(deps: RunServiceDeps) {
     async cancel(caller: Caller, id: string): Promise<RunDto> {
       requireRole(caller, 'author', 'cancel runs');
       const row = await getRow(caller, id);
-      if (isFinal(row.status)) throw new ApiError('conflict', `Run ${id} already ended with status ${row.status}`);
+      if (isFinal(row.status)) throw new AppError('conflict', `Run ${id} already ended with status ${row.status}`);
       const running = live.get(id);
       if (running) {
         running.controller.abort();
@@ -570,7 +570,7 @@ export function createRunService(deps: RunServiceDeps) {
 
     async getArtifact(caller: Caller, id: string): Promise<ArtifactRow> {
       const row = UUID.test(id) ? await store.getArtifact(caller.orgId, id) : undefined;
-      if (!row) throw new ApiError('not_found', `Artifact "${id}" not found`);
+      if (!row) throw new AppError('not_found', `Artifact "${id}" not found`);
       return row;
     },
 

@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import { extract as tarExtract } from 'tar-stream';
-import { ApiError, type FieldError } from '../errors.ts';
+import { AppError, type FieldError } from '../errors.ts';
 import { type BundleLimits, formatBytes } from './limits.ts';
 
 /** One file of an uploaded bundle, with its path inside the archive. */
@@ -10,8 +10,8 @@ export interface RawFile {
   data: Uint8Array;
 }
 
-const reject = (detail: string, errors: FieldError[] = []) => new ApiError('invalid_bundle', detail, { errors });
-const tooLarge = (detail: string) => new ApiError('payload_too_large', detail);
+const reject = (detail: string, errors: FieldError[] = []) => new AppError('invalid_bundle', detail, { errors });
+const tooLarge = (detail: string) => new AppError('payload_too_large', detail);
 
 /** Refuses absolute paths, `..`, backslashes, drive letters and control characters (zip-slip). */
 export function checkPath(path: string): string | undefined {
@@ -182,5 +182,5 @@ export async function extractTarGz(data: Uint8Array, limits: BundleLimits): Prom
 export async function extractArchive(data: Uint8Array, limits: BundleLimits): Promise<RawFile[]> {
   if (data[0] === 0x50 && data[1] === 0x4b) return extractZip(data, limits);
   if (data[0] === 0x1f && data[1] === 0x8b) return extractTarGz(data, limits);
-  throw new ApiError('unsupported_media_type', 'The bundle must be a zip or a tar.gz archive');
+  throw new AppError('unsupported_media_type', 'The bundle must be a zip or a tar.gz archive');
 }

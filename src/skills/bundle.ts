@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import mime from 'mime-types';
-import { ApiError, type FieldError } from '../errors.ts';
+import { AppError, type FieldError } from '../errors.ts';
 import { checkPath, type RawFile } from './archive.ts';
 import { type ParsedSkillMd, parseSkillMd } from './manifest.ts';
 import { isTypeScript, transpileTypeScript } from './transpile.ts';
@@ -61,7 +61,7 @@ function findRoot(files: RawFile[]): { folder?: string; files: RawFile[] } {
     skillMds.length === 0
       ? 'The bundle has no SKILL.md'
       : `SKILL.md must be at the root of the bundle or of its single top-level folder (found: ${skillMds.join(', ')})`;
-  throw new ApiError('invalid_bundle', detail, { errors: [{ field: 'SKILL.md', message: detail }] });
+  throw new AppError('invalid_bundle', detail, { errors: [{ field: 'SKILL.md', message: detail }] });
 }
 
 /**
@@ -74,7 +74,7 @@ export async function buildBundle(raw: RawFile[]): Promise<Bundle> {
     const problem = checkPath(file.path);
     if (problem) errors.push({ field: file.path, message: problem });
   }
-  if (errors.length) throw new ApiError('invalid_bundle', 'The bundle has paths that are not allowed', { errors });
+  if (errors.length) throw new AppError('invalid_bundle', 'The bundle has paths that are not allowed', { errors });
   const { folder, files } = findRoot(raw);
   const seen = new Set<string>();
   for (const file of files) {
@@ -108,7 +108,7 @@ export async function buildBundle(raw: RawFile[]): Promise<Bundle> {
     bundleFiles.push(entry);
   }
   if (errors.length) {
-    throw new ApiError('invalid_bundle', `The bundle has ${errors.length} problem${errors.length === 1 ? '' : 's'}`, {
+    throw new AppError('invalid_bundle', `The bundle has ${errors.length} problem${errors.length === 1 ? '' : 's'}`, {
       errors,
       warnings: parsed.warnings,
     });

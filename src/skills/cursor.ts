@@ -1,4 +1,4 @@
-import { ApiError } from '../errors.ts';
+import { AppError } from '../errors.ts';
 
 /** Opaque keyset cursor over (created_at, id): stable when rows are inserted between page reads. */
 export interface CursorPosition {
@@ -18,7 +18,7 @@ export function decodeCursor(cursor: string | undefined): CursorPosition | undef
       throw new Error();
     return { createdAt, id };
   } catch {
-    throw new ApiError('invalid_request', 'The cursor is not valid; pass next_cursor from a previous page unchanged', {
+    throw new AppError('invalid_request', 'The cursor is not valid; pass next_cursor from a previous page unchanged', {
       errors: [{ field: 'query.cursor', message: 'not a cursor from this API' }],
     });
   }

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Caller } from '../auth/caller.ts';
 import type { Queryable } from '../db/database.ts';
-import { ApiError } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { buildBundle } from './bundle.ts';
 import { packSkillDir } from './pack.ts';
@@ -40,7 +40,7 @@ export function exampleDirs(dir = EXAMPLES_DIR): string[] {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof ApiError) {
+  if (error instanceof AppError) {
     const fields = (error.options.errors ?? []).map((e) => `${e.field}: ${e.message}`);
     return [error.message, ...fields].join('; ');
   }

@@ -1,7 +1,7 @@
 import { type Caller, hasRole, requireRole } from '../auth/caller.ts';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
-import { ApiError, type FieldError } from '../errors.ts';
+import { AppError, type FieldError } from '../errors.ts';
 import type { Bundle } from './bundle.ts';
 import { decodeCursor, toPage } from './cursor.ts';
 import {
@@ -112,9 +112,9 @@ export function createRegistry(deps: RegistryDeps) {
       if (options.publish) requireRole(caller, 'publisher', 'publish versions');
       const skill = await findSkill(caller, ref);
       if (!canEdit(caller, skill))
-        throw new ApiError('forbidden', `Only the owner or a publisher may add versions to "${skill.name}"`);
+        throw new AppError('forbidden', `Only the owner or a publisher may add versions to "${skill.name}"`);
       if (bundle.manifest.name !== skill.name) {
-        throw new ApiError(
+        throw new AppError(
           'unprocessable',
           `SKILL.md names "${bundle.manifest.name}" but this is skill "${skill.name}"`,
           {
@@ -195,7 +195,7 @@ export function createRegistry(deps: RegistryDeps) {
       requireRole(caller, 'author', 'edit skills');
       const skill = await findSkill(caller, ref);
       if (!canEdit(caller, skill))
-        throw new ApiError('forbidden', `Only the owner or a publisher may edit "${skill.name}"`);
+        throw new AppError('forbidden', `Only the owner or a publisher may edit "${skill.name}"`);
       await db.transaction(async (tx) => {
         await tx.query(
           `update skills set description = coalesce($2, description), tags = coalesce($3, tags),
@@ -216,7 +216,7 @@ export function createRegistry(deps: RegistryDeps) {
     async deleteSkill(caller: Caller, ref: string) {
       const skill = await findSkill(caller, ref);
       if (skill.owner_id !== caller.userId && !hasRole(caller, 'admin')) {
-        throw new ApiError('forbidden', `Only the owner or an admin may delete "${skill.name}"`);
+        throw new AppError('forbidden', `Only the owner or an admin may delete "${skill.name}"`);
       }
       await db.transaction(async (tx) => {
         await tx.query('update skills set deleted_at = $2, updated_at = $2 where id = $1', [skill.id, clock.now()]);
@@ -262,7 +262,7 @@ export function createRegistry(deps: RegistryDeps) {
       const row = await findVersion(caller, versionId);
       const from = target === 'published' ? 'draft' : 'published';
       if (row.status !== from) {
-        throw new ApiError(
+        throw new AppError(
           'conflict',
           `Version ${row.version} is ${row.status}; only a ${from} version can be ${target}`,
         );
@@ -288,7 +288,7 @@ export function createRegistry(deps: RegistryDeps) {
           [version.id, path],
         )
       ).map(decodeContent);
-      if (!file) throw new ApiError('not_found', `File "${path}" not found in ${version.name} ${version.version}`);
+      if (!file) throw new AppError('not_found', `File "${path}" not found in ${version.name} ${version.version}`);
       return { version, file };
     },
 

@@ -2,7 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Caller } from '../auth/caller.ts';
 import type { Clock } from '../clock.ts';
 import type { Database, Queryable } from '../db/database.ts';
-import { ApiError, type FieldError } from '../errors.ts';
+import { AppError, type FieldError } from '../errors.ts';
 import type { Bundle } from './bundle.ts';
 import { type FileRow, LATEST_VERSION_JOIN, SKILL_COLUMNS, type SkillRow, type VersionRow } from './rows.ts';
 import { versionOrderColumns } from './version-order.ts';
@@ -28,17 +28,17 @@ export function createSkillStore(db: Database, clock: Clock) {
       `select ${SKILL_COLUMNS} from skills s ${LATEST_VERSION_JOIN} where ${VISIBLE} and ${column} = $3`,
       [caller.orgId, caller.userId, ref],
     );
-    if (!row) throw new ApiError('not_found', `Skill "${ref}" not found`);
+    if (!row) throw new AppError('not_found', `Skill "${ref}" not found`);
     return row;
   }
 
   async function findVersion(caller: Caller, versionId: string, q: Queryable = db): Promise<VersionRow> {
-    if (!UUID.test(versionId)) throw new ApiError('not_found', `Skill version "${versionId}" not found`);
+    if (!UUID.test(versionId)) throw new AppError('not_found', `Skill version "${versionId}" not found`);
     const [row] = await q.query<VersionRow>(
       `select v.* from skill_versions v join skills s on s.id = v.skill_id where ${VISIBLE} and v.id = $3`,
       [caller.orgId, caller.userId, versionId],
     );
-    if (!row) throw new ApiError('not_found', `Skill version "${versionId}" not found`);
+    if (!row) throw new AppError('not_found', `Skill version "${versionId}" not found`);
     return row;
   }
 
@@ -70,7 +70,7 @@ export function createSkillStore(db: Database, clock: Clock) {
       );
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw new ApiError(
+        throw new AppError(
           'conflict',
           `A skill named "${input.name}" already exists; upload a new version with POST /skills/${input.name}/versions`,
         );
@@ -129,7 +129,7 @@ export function createSkillStore(db: Database, clock: Clock) {
       );
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw new ApiError('conflict', `Version ${version} of "${skill.name}" already exists; versions are immutable`);
+        throw new AppError('conflict', `Version ${version} of "${skill.name}" already exists; versions are immutable`);
       }
       throw error;
     }

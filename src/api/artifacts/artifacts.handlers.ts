@@ -1,8 +1,8 @@
 import type { RouteHandler } from '@hono/zod-openapi';
+import { AppError } from '../../errors.ts';
 import { BlobNotFoundError, BlobRangeNotSatisfiableError, type ByteRange } from '../../storage/blob-store.ts';
 import type { AppEnv } from '../context.ts';
-import { ApiError } from '../errors.ts';
-import { problemResponse } from '../problem.ts';
+import { problemJson } from '../problem.ts';
 import type { GetRoute } from './artifacts.routes.ts';
 
 /**
@@ -47,9 +47,9 @@ export const get: RouteHandler<GetRoute, AppEnv> = async (c) => {
   const ifRange = c.req.header('if-range');
   const range = ifRange && ifRange !== etag ? undefined : parseRange(c.req.valid('header').range, size);
   const unsatisfiable = () => {
-    const res = problemResponse(
+    const res = problemJson(
       c,
-      new ApiError('range_not_satisfiable', `The range cannot be served from an artifact of ${size} bytes`),
+      new AppError('range_not_satisfiable', `The range cannot be served from an artifact of ${size} bytes`),
     );
     res.headers.set('content-range', `bytes */${size}`);
     return res as never;
@@ -67,7 +67,7 @@ export const get: RouteHandler<GetRoute, AppEnv> = async (c) => {
     return c.body(blob.body, 200, headers) as never;
   } catch (error) {
     if (error instanceof BlobRangeNotSatisfiableError) return unsatisfiable();
-    if (error instanceof BlobNotFoundError) throw new ApiError('gone', 'The artifact content is no longer stored');
+    if (error instanceof BlobNotFoundError) throw new AppError('gone', 'The artifact content is no longer stored');
     throw error;
   }
 };

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { errorResponses } from '../errors.ts';
+import { errorResponses } from '../problem.ts';
 
 const binary = z.any().openapi({ type: 'string', format: 'binary' });
 const problem = {

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { ProblemSchema } from '../errors.ts';
+import { ProblemSchema } from '../problem.ts';
 
 export const HealthSchema = z
   .object({

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { RoleSchema } from '../../auth/caller.ts';
-import { errorResponses } from '../errors.ts';
+import { errorResponses } from '../problem.ts';
 
 export const CallerSchema = z
   .object({

@@ -1,9 +1,10 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { AppError } from '../../errors.ts';
 import { RunRequestSchema } from '../../runs/schemas.ts';
 import type { AppEnv } from '../context.ts';
-import { ApiError, fieldErrors } from '../errors.ts';
+import { fieldErrors } from '../problem.ts';
 import type { ArtifactsRoute, CancelRoute, EventsRoute, GetRoute, ListRoute, SkillRunsRoute } from './runs.routes.ts';
 
 /** Reads a run request: JSON, or multipart with a `request` JSON part and file parts for ctx.files. */
@@ -16,19 +17,19 @@ async function readRunRequest(c: Context<AppEnv>) {
     try {
       form = await c.req.parseBody({ all: true });
     } catch {
-      throw new ApiError('invalid_request', 'The multipart body cannot be read');
+      throw new AppError('invalid_request', 'The multipart body cannot be read');
     }
     const part = form['request'];
     const request = part instanceof File ? await part.text() : part;
     if (typeof request !== 'string') {
-      throw new ApiError('invalid_request', 'Send the run request as a "request" JSON part', {
+      throw new AppError('invalid_request', 'Send the run request as a "request" JSON part', {
         errors: [{ field: 'body.request', message: 'required' }],
       });
     }
     try {
       raw = JSON.parse(request);
     } catch {
-      throw new ApiError('invalid_request', 'The "request" part is not JSON', {
+      throw new AppError('invalid_request', 'The "request" part is not JSON', {
         errors: [{ field: 'body.request', message: 'must be JSON' }],
       });
     }
@@ -42,14 +43,14 @@ async function readRunRequest(c: Context<AppEnv>) {
     }
   } else if (contentType.startsWith('application/json')) {
     raw = await c.req.json().catch(() => {
-      throw new ApiError('invalid_request', 'The request body is not JSON');
+      throw new AppError('invalid_request', 'The request body is not JSON');
     });
   } else {
-    throw new ApiError('unsupported_media_type', 'Send the run request as application/json or multipart/form-data');
+    throw new AppError('unsupported_media_type', 'Send the run request as application/json or multipart/form-data');
   }
   const parsed = RunRequestSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new ApiError('invalid_request', 'The run request is not valid', {
+    throw new AppError('invalid_request', 'The run request is not valid', {
       errors: fieldErrors(parsed.error.issues, 'body'),
     });
   }

@@ -1,5 +1,5 @@
 import { bodyLimit } from 'hono/body-limit';
-import { ApiError } from '../errors.ts';
+import { AppError } from '../../errors.ts';
 import { createRouter } from '../router.ts';
 import * as handlers from './runs.handlers.ts';
 import * as routes from './runs.routes.ts';
@@ -13,7 +13,7 @@ runsRouter.use(
   bodyLimit({
     maxSize: MAX_RUN_REQUEST_BYTES,
     onError: () => {
-      throw new ApiError(
+      throw new AppError(
         'payload_too_large',
         `The run request is larger than ${MAX_RUN_REQUEST_BYTES / 1024 / 1024} MB`,
       );

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ArtifactSchema, RunPageSchema, RunRequestSchema, RunSchema, RunStatusSchema } from '../../runs/schemas.ts';
 import { CursorQuery, SkillRefParam } from '../../skills/schemas.ts';
-import { conflictResponse, errorResponses, json, tooLargeResponse } from '../errors.ts';
+import { conflictResponse, errorResponses, json, tooLargeResponse } from '../problem.ts';
 
 export const RunIdParam = z.object({
   id: z

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { IoFieldSchema, SkillVersionSchema } from '../../skills/schemas.ts';
-import { errorResponses, json } from '../errors.ts';
+import { errorResponses, json } from '../problem.ts';
 
 const QuerySchema = z
   .string()

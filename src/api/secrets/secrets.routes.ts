@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { MAX_SECRET_BYTES, SECRET_NAME } from '../../runs/secrets.ts';
-import { errorResponses, json } from '../errors.ts';
+import { errorResponses, json } from '../problem.ts';
 
 export const SecretInfoSchema = z
   .object({

@@ -1,7 +1,8 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { AppError } from '../../errors.ts';
 import type { AppEnv } from '../context.ts';
-import { ApiError, fieldErrors } from '../errors.ts';
+import { fieldErrors } from '../problem.ts';
 import type {
   GetRoute,
   ListRoute,
@@ -27,7 +28,7 @@ export async function create(c: Context<AppEnv>) {
   }
   const parsed = CreateSkillBodySchema.safeParse(await c.req.json().catch(() => undefined));
   if (!parsed.success) {
-    throw new ApiError('invalid_request', 'The request body is not valid', {
+    throw new AppError('invalid_request', 'The request body is not valid', {
       errors: fieldErrors(parsed.error.issues, 'body'),
     });
   }

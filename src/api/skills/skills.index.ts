@@ -1,5 +1,5 @@
 import { bodyLimit } from 'hono/body-limit';
-import { ApiError } from '../errors.ts';
+import { AppError } from '../../errors.ts';
 import { createRouter } from '../router.ts';
 import * as handlers from './skills.handlers.ts';
 import * as routes from './skills.routes.ts';
@@ -10,7 +10,7 @@ export const MAX_UPLOAD_BYTES = 32 * 1024 * 1024;
 const uploadLimit = bodyLimit({
   maxSize: MAX_UPLOAD_BYTES,
   onError: () => {
-    throw new ApiError('payload_too_large', `The upload is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`);
+    throw new AppError('payload_too_large', `The upload is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`);
   },
 });
 

@@ -10,7 +10,7 @@ import {
   VersionStatusSchema,
   VisibilitySchema,
 } from '../../skills/schemas.ts';
-import { conflictResponse, errorResponses, json, tooLargeResponse, unprocessableResponse } from '../errors.ts';
+import { conflictResponse, errorResponses, json, tooLargeResponse, unprocessableResponse } from '../problem.ts';
 
 export const CreateSkillBodySchema = z
   .object({

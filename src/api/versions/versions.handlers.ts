@@ -2,7 +2,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { zipSync } from 'fflate';
 import type { Context } from 'hono';
 import { requireRole } from '../../auth/caller.ts';
-import { ApiError } from '../../errors.ts';
+import { AppError } from '../../errors.ts';
 import { runVersionTests } from '../../runs/verify.ts';
 import { toPromptXml } from '../../skills/prompt.ts';
 import type { AppEnv } from '../context.ts';
@@ -25,16 +25,16 @@ export const publish: RouteHandler<PublishRoute, AppEnv> = async (c) => {
     requireRole(c.var.caller, 'publisher', 'publish versions');
     const version = await registry.findVersion(c.var.caller, id);
     if (version.status !== 'draft')
-      throw new ApiError(
+      throw new AppError(
         'conflict',
         `Version ${version.version} is ${version.status}; only a draft version can be published`,
       );
     const report = await runVersionTests({ registry, runs }, c.var.caller, id);
     if (report.total === 0) {
-      throw new ApiError('unprocessable', `${version.name} ${version.version} has no tests/*.json cases to require`);
+      throw new AppError('unprocessable', `${version.name} ${version.version} has no tests/*.json cases to require`);
     }
     if (report.failures.length > 0) {
-      throw new ApiError(
+      throw new AppError(
         'unprocessable',
         `${report.failures.length} of ${report.total} test cases failed; ${version.name} ${version.version} stays a draft`,
         { errors: report.failures },
@@ -51,7 +51,7 @@ export const deprecate: RouteHandler<DeprecateRoute, AppEnv> = async (c) =>
 export async function file(c: Context<AppEnv>) {
   const id = c.req.param('id') ?? '';
   const path = decodeURIComponent(c.req.path.slice(`/skill-versions/${id}/files/`.length));
-  if (!path) throw new ApiError('invalid_request', 'Name a file: /skill-versions/{id}/files/{path}');
+  if (!path) throw new AppError('invalid_request', 'Name a file: /skill-versions/{id}/files/{path}');
   const { file: found } = await c.var.services.registry.readFile(c.var.caller, id, path);
   const etag = `"${found.sha256}"`;
   if (c.req.header('if-none-match') === etag) return c.body(null, 304, { etag });
@@ -86,7 +86,7 @@ const skillMdLocation = (c: Context<AppEnv>, versionId: string) =>
 
 export const skillPrompt: RouteHandler<SkillPromptRoute, AppEnv> = async (c) => {
   const skill = await c.var.services.registry.findSkill(c.var.caller, c.req.valid('param').id);
-  if (!skill.latest_version_id) throw new ApiError('not_found', `Skill "${skill.name}" has no published version`);
+  if (!skill.latest_version_id) throw new AppError('not_found', `Skill "${skill.name}" has no published version`);
   const xml = toPromptXml([
     { name: skill.name, description: skill.description, location: skillMdLocation(c, skill.latest_version_id) },
   ]);

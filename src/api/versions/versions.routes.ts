@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { SkillRefParam, SkillVersionSchema, VersionIdParam } from '../../skills/schemas.ts';
-import { conflictResponse, errorResponses, json, unprocessableResponse } from '../errors.ts';
+import { conflictResponse, errorResponses, json, unprocessableResponse } from '../problem.ts';
 
 export const get = createRoute({
   method: 'get',

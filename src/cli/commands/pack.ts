@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { ApiError } from '../../errors.ts';
+import { AppError } from '../../errors.ts';
 import { extractArchive } from '../../skills/archive.ts';
 import { DEFAULT_BUNDLE_LIMITS } from '../../skills/limits.ts';
 import { packSkillDir } from '../../skills/pack.ts';
@@ -50,7 +50,7 @@ export async function unpack(args: string[], io: Io): Promise<number> {
   try {
     files = await extractArchive(new Uint8Array(readFileSync(archive)), DEFAULT_BUNDLE_LIMITS);
   } catch (error) {
-    if (error instanceof ApiError)
+    if (error instanceof AppError)
       throw new CliError(`${archive}: ${error.message}`, EXIT.failure, error.options.errors);
     throw error;
   }

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { ApiError, type FieldError } from '../../errors.ts';
+import { AppError, type FieldError } from '../../errors.ts';
 import { buildBundle } from '../../skills/bundle.ts';
 import { readSkillDir } from '../../skills/pack.ts';
 import { COMMON_OPTIONS, parse, positionals } from '../args.ts';
@@ -35,7 +35,7 @@ export async function validateDir(dir: string): Promise<ValidationReport> {
       warnings: bundle.warnings,
     };
   } catch (error) {
-    if (!(error instanceof ApiError)) throw error;
+    if (!(error instanceof AppError)) throw error;
     return {
       valid: false,
       files: files.length,
