@@ -1,8 +1,8 @@
-import { z } from '@hono/zod-openapi';
+import { z } from 'zod';
 import { AppError } from '../errors.ts';
 
 export const ROLES = ['viewer', 'author', 'publisher', 'admin'] as const;
-export const RoleSchema = z.enum(ROLES).openapi({ description: 'What the caller may do', example: 'author' });
+export const RoleSchema = z.enum(ROLES).meta({ description: 'What the caller may do', example: 'author' });
 export type Role = z.infer<typeof RoleSchema>;
 
 /** Who is calling, from a verified token. */

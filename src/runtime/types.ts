@@ -4,35 +4,25 @@
  * process and calls back into the API process through `SandboxHost` for everything that touches the outside world
  * (files, resources, artifacts, network, child runs). The sandbox itself never touches the database or storage.
  */
+import type { z } from 'zod';
+import type {
+  ArtifactInfoSchema,
+  LogLineSchema,
+  RunErrorSchema,
+  RunErrorTypeSchema,
+  RunStatusSchema,
+  RunUsageSchema,
+} from './schemas.ts';
 
-export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'cancelled';
-
-export type RunErrorType =
-  | 'invalid_input'
-  | 'skill_error'
-  | 'timeout'
-  | 'memory_limit'
-  | 'cpu_limit'
-  | 'output_too_large'
-  | 'network_denied'
-  | 'not_runnable'
-  | 'cancelled'
-  | 'limit_exceeded'
-  | 'infrastructure_error';
-
-export interface RunError {
-  type: RunErrorType;
-  message: string;
-  /** The skill's own stack, mapped to bundle files and lines. Never contains host frames. */
-  stack?: string;
-}
-
-export interface LogLine {
-  level: 'debug' | 'info' | 'warn' | 'error';
-  message: string;
-  /** ISO-8601 time the line was written. */
-  time: string;
-}
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+export type RunErrorType = z.infer<typeof RunErrorTypeSchema>;
+/** Why a run did not succeed; `stack` is the skill's own, mapped to bundle files, never with host frames. */
+export type RunError = z.infer<typeof RunErrorSchema>;
+/** One captured console or ctx.log line; `time` is ISO-8601. */
+export type LogLine = z.infer<typeof LogLineSchema>;
+export type RunUsage = z.infer<typeof RunUsageSchema>;
+/** What `ctx.artifacts.write` resolves to in the guest. */
+export type ArtifactInfo = z.infer<typeof ArtifactInfoSchema>;
 
 export interface RunLimits {
   /** Isolate heap limit in MB. */
@@ -71,14 +61,6 @@ export interface SandboxJob {
   depth: number;
 }
 
-export interface ArtifactInfo {
-  id: string;
-  name: string;
-  size: number;
-  mimeType: string;
-  sha256: string;
-}
-
 export interface FetchRequest {
   url: string;
   method?: string;
@@ -105,12 +87,6 @@ export interface SandboxHost {
   fetch(request: FetchRequest): Promise<FetchResponse>;
   callSkill(name: string, input: unknown, options: { version?: string }): Promise<unknown>;
   log(line: LogLine): void;
-}
-
-export interface RunUsage {
-  wall_ms: number;
-  cpu_ms: number;
-  memory_peak_bytes: number;
 }
 
 export interface SandboxResult {

@@ -1,38 +1,60 @@
-import matter from 'gray-matter';
+/**
+ * SKILL.md: its front matter parsed leniently (problems come back as errors and warnings, never thrown) into the
+ * normalised manifest, whose shape is the zod schema `SkillManifestSchema`. Versions store that manifest; stored
+ * manifests are read back through the same schema.
+ */
 import semver from 'semver';
 import { z } from 'zod';
 import type { FieldError } from '../errors.ts';
+import { splitFrontMatter } from './front-matter.ts';
 
 /** A declared input or output of a skill. */
-export const IoFieldSchema = z.object({
-  name: z.string().min(1).max(128),
-  type: z.enum(['string', 'number', 'boolean', 'object', 'array', 'file']),
-  mime: z.string().max(255).optional(),
-  description: z.string().max(2000).optional(),
-  required: z.boolean().optional(),
-});
+export const IoFieldSchema = z
+  .object({
+    name: z.string().min(1).max(128).meta({ description: 'Input or output name', example: 'csv' }),
+    type: z
+      .enum(['string', 'number', 'boolean', 'object', 'array', 'file'])
+      .meta({ description: 'Value type; "file" means a file sent with the run', example: 'string' }),
+    mime: z.string().max(255).optional().meta({ description: 'Media type of a file', example: 'text/csv' }),
+    description: z.string().max(2000).optional().meta({ description: 'What it is', example: 'The CSV text' }),
+    required: z.boolean().optional().meta({ description: 'Whether it must be given', example: true }),
+  })
+  .meta({ id: 'IoField' });
 export type IoField = z.infer<typeof IoFieldSchema>;
 
+const jsonSchemaObject = z.record(z.string(), z.unknown());
+
 /** The normalised SKILL.md front matter: the Agent Skills fields plus open-skills' own. */
-export interface SkillManifest {
-  name: string;
-  description: string;
-  version?: string;
-  license?: string;
-  compatibility?: string;
-  metadata: Record<string, string>;
-  allowedTools?: string;
-  entrypoint?: string;
-  inputs?: IoField[];
-  outputs?: IoField[];
-  inputSchema?: Record<string, unknown>;
-  outputSchema?: Record<string, unknown>;
-  tags: string[];
-  allowNetwork: boolean;
-  networkAllowlist: string[];
-  secrets: string[];
-  timeoutMs?: number;
-  memoryMb?: number;
+export const SkillManifestSchema = z.object({
+  name: z.string(),
+  description: z.string(),
+  version: z.string().optional(),
+  license: z.string().optional(),
+  compatibility: z.string().optional(),
+  metadata: z.record(z.string(), z.string()),
+  allowedTools: z.string().optional(),
+  entrypoint: z.string().optional(),
+  inputs: z.array(IoFieldSchema).optional(),
+  outputs: z.array(IoFieldSchema).optional(),
+  inputSchema: jsonSchemaObject.optional(),
+  outputSchema: jsonSchemaObject.optional(),
+  tags: z.array(z.string()),
+  allowNetwork: z.boolean(),
+  networkAllowlist: z.array(z.string()),
+  secrets: z.array(z.string()),
+  timeoutMs: z.number().int().positive().optional(),
+  memoryMb: z.number().int().positive().optional(),
+});
+export type SkillManifest = z.infer<typeof SkillManifestSchema>;
+
+const StoredManifestSchema = SkillManifestSchema.partial();
+
+/**
+ * The manifest a version was stored with (`skill_versions.metadata.manifest`), read through the schema it was
+ * written by; fields a version does not set are absent.
+ */
+export function storedManifest(metadata: { manifest?: unknown } | null | undefined): Partial<SkillManifest> {
+  return StoredManifestSchema.parse(metadata?.manifest ?? {});
 }
 
 export interface ParsedSkillMd {
@@ -69,41 +91,6 @@ const KNOWN_FIELDS = new Set([
 const RESERVED_WORDS = ['anthropic', 'claude'];
 const field = (name: string) => `SKILL.md#${name}`;
 
-/**
- * Quotes `key: value` lines whose value holds an unquoted `: `, the most common YAML mistake in hand-written
- * SKILL.md files; the Agent Skills client guide advises retrying this way.
- */
-function quoteColonValues(yaml: string): string {
-  return yaml
-    .split('\n')
-    .map((line) => {
-      const match = /^([A-Za-z_][\w-]*):\s+(.*\S)\s*$/.exec(line);
-      if (!match) return line;
-      const [, key, value] = match as unknown as [string, string, string];
-      if (/^["'|>[{&*!]/.test(value) || !value.includes(': ')) return line;
-      return `${key}: ${JSON.stringify(value)}`;
-    })
-    .join('\n');
-}
-
-function parseFrontMatter(text: string): { data: Record<string, unknown>; body: string; lenient: boolean } {
-  // Passing options disables gray-matter's cache, which would hand back one shared object for equal inputs.
-  const parse = (source: string) => matter(source, { excerpt: false });
-  try {
-    const parsed = parse(text);
-    return { data: parsed.data, body: parsed.content, lenient: false };
-  } catch (first) {
-    const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(text);
-    if (!match) throw first;
-    try {
-      const parsed = parse(`---\n${quoteColonValues(match[1] ?? '')}\n---\n${match[2] ?? ''}`);
-      return { data: parsed.data, body: parsed.content, lenient: true };
-    } catch {
-      throw first;
-    }
-  }
-}
-
 const asStringList = (value: unknown): string[] | undefined => {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return value.split(/[\s,]+/).filter(Boolean);
@@ -113,172 +100,193 @@ const asStringList = (value: unknown): string[] | undefined => {
   return undefined;
 };
 
-/** Parses and validates SKILL.md. Never throws: problems come back as errors (blocking) and warnings. */
-export function parseSkillMd(text: string, folderName: string | undefined): ParsedSkillMd {
-  const errors: FieldError[] = [];
-  const warnings: FieldError[] = [];
-  let data: Record<string, unknown> = {};
-  let body = text;
-  if (!/^---\r?\n/.test(text)) {
-    errors.push({ field: 'SKILL.md', message: 'SKILL.md must start with YAML front matter between --- lines' });
-  } else {
-    try {
-      const parsed = parseFrontMatter(text);
-      data = parsed.data ?? {};
-      body = parsed.body;
-      if (parsed.lenient) {
-        warnings.push({
-          field: 'SKILL.md',
-          message: 'front matter is not valid YAML; read it leniently by quoting values that contain ": "',
-        });
-      }
-    } catch (error) {
-      errors.push({
-        field: 'SKILL.md',
-        message: `front matter is not valid YAML: ${(error as Error).message.split('\n')[0]}`,
-      });
-    }
-  }
+/** The front matter being read, and what is wrong with it so far. */
+interface Reading {
+  data: Record<string, unknown>;
+  errors: FieldError[];
+  warnings: FieldError[];
+}
 
-  const str = (key: string) => (typeof data[key] === 'string' ? (data[key] as string).trim() : undefined);
-  const name = str('name') ?? '';
-  if (!name) errors.push({ field: field('name'), message: 'name is required' });
+const text = (r: Reading, key: string) =>
+  typeof r.data[key] === 'string' ? (r.data[key] as string).trim() : undefined;
+
+/** The Agent Skills fields: name, description, compatibility. */
+function readIdentity(r: Reading, folderName: string | undefined) {
+  const name = text(r, 'name') ?? '';
+  if (!name) r.errors.push({ field: field('name'), message: 'name is required' });
   else if (name.length > 64 || !NAME_PATTERN.test(name)) {
-    errors.push({
+    r.errors.push({
       field: field('name'),
       message: 'name must be 1-64 lowercase letters, digits and single hyphens, not starting or ending with a hyphen',
     });
   } else if (folderName !== undefined && folderName !== name) {
-    errors.push({ field: field('name'), message: `name "${name}" must equal the folder name "${folderName}"` });
+    r.errors.push({ field: field('name'), message: `name "${name}" must equal the folder name "${folderName}"` });
   }
   if (name && RESERVED_WORDS.some((w) => name.includes(w))) {
-    warnings.push({ field: field('name'), message: `name contains a reserved word (${RESERVED_WORDS.join(', ')})` });
+    r.warnings.push({ field: field('name'), message: `name contains a reserved word (${RESERVED_WORDS.join(', ')})` });
   }
-
-  const description = str('description') ?? '';
-  if (!description) errors.push({ field: field('description'), message: 'description is required' });
+  const description = text(r, 'description') ?? '';
+  if (!description) r.errors.push({ field: field('description'), message: 'description is required' });
   else if (description.length > 1024) {
-    warnings.push({
+    r.warnings.push({
       field: field('description'),
       message: `description is ${description.length} characters; the spec allows 1024`,
     });
   }
-
-  const compatibility = str('compatibility');
+  const compatibility = text(r, 'compatibility');
   if (compatibility && compatibility.length > 500) {
-    warnings.push({ field: field('compatibility'), message: 'compatibility should be at most 500 characters' });
+    r.warnings.push({ field: field('compatibility'), message: 'compatibility should be at most 500 characters' });
   }
+  return { name, description, compatibility };
+}
 
+function readMetadata(r: Reading): Record<string, string> {
   const metadata: Record<string, string> = {};
-  if (data['metadata'] !== undefined) {
-    if (typeof data['metadata'] !== 'object' || data['metadata'] === null || Array.isArray(data['metadata'])) {
-      warnings.push({ field: field('metadata'), message: 'metadata should be a map of strings; ignored' });
-    } else {
-      for (const [key, value] of Object.entries(data['metadata'] as Record<string, unknown>)) {
-        metadata[key] = typeof value === 'string' ? value : JSON.stringify(value);
-      }
-    }
+  const value = r.data['metadata'];
+  if (value === undefined) return metadata;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    r.warnings.push({ field: field('metadata'), message: 'metadata should be a map of strings; ignored' });
+    return metadata;
   }
-
-  let version: string | undefined;
-  const rawVersion = data['version'] ?? metadata['version'];
-  if (rawVersion !== undefined && rawVersion !== null) {
-    const text = String(rawVersion).trim();
-    const valid = semver.valid(text);
-    const coerced = valid ? null : semver.coerce(text);
-    if (valid) version = valid;
-    else if (coerced && /^\d+(\.\d+)?$/.test(text)) {
-      version = coerced.version;
-      warnings.push({ field: field('version'), message: `version "${text}" read as ${version}` });
-    } else errors.push({ field: field('version'), message: `version "${text}" is not valid semver (e.g. 1.2.0)` });
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    metadata[key] = typeof item === 'string' ? item : JSON.stringify(item);
   }
+  return metadata;
+}
 
-  const entrypoint = str('entrypoint');
+/** `version` (or `metadata.version`) as semver; "1" and "1.2" are read as 1.0.0 and 1.2.0 with a warning. */
+function readVersion(r: Reading, metadata: Record<string, string>): string | undefined {
+  const raw = r.data['version'] ?? metadata['version'];
+  if (raw === undefined || raw === null) return undefined;
+  const written = String(raw).trim();
+  const valid = semver.valid(written);
+  if (valid) return valid;
+  const coerced = semver.coerce(written);
+  if (coerced && /^\d+(\.\d+)?$/.test(written)) {
+    r.warnings.push({ field: field('version'), message: `version "${written}" read as ${coerced.version}` });
+    return coerced.version;
+  }
+  r.errors.push({ field: field('version'), message: `version "${written}" is not valid semver (e.g. 1.2.0)` });
+  return undefined;
+}
+
+/** The module that exports `run`; none means instructions only. */
+function readEntrypoint(r: Reading): string | undefined {
+  const entrypoint = text(r, 'entrypoint');
   if (entrypoint !== undefined && !/\.(m?js|ts|mts)$/.test(entrypoint)) {
-    errors.push({
+    r.errors.push({
       field: field('entrypoint'),
       message: 'entrypoint must be a .js, .mjs or .ts file (e.g. scripts/main.ts)',
     });
   }
+  return entrypoint;
+}
 
+/** Declared inputs and outputs, their JSON Schemas and the requested limits. */
+function readRunFields(r: Reading) {
   const io = (key: 'inputs' | 'outputs') => {
-    if (data[key] === undefined) return undefined;
-    const parsed = z.array(IoFieldSchema).safeParse(data[key]);
+    if (r.data[key] === undefined) return undefined;
+    const parsed = z.array(IoFieldSchema).safeParse(r.data[key]);
     if (parsed.success) return parsed.data;
     for (const issue of parsed.error.issues) {
-      errors.push({ field: field([key, ...issue.path].join('.')), message: issue.message });
+      r.errors.push({ field: field([key, ...issue.path].join('.')), message: issue.message });
     }
     return undefined;
   };
   const schema = (key: 'input_schema' | 'output_schema') => {
-    const value = data[key];
+    const value = r.data[key];
     if (value === undefined) return undefined;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      errors.push({ field: field(key), message: `${key} must be a JSON Schema object` });
+      r.errors.push({ field: field(key), message: `${key} must be a JSON Schema object` });
       return undefined;
     }
     return value as Record<string, unknown>;
   };
   const positive = (key: string, max: number) => {
-    const value = data[key];
+    const value = r.data[key];
     if (value === undefined) return undefined;
     if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > max) {
-      errors.push({ field: field(key), message: `${key} must be a whole number between 1 and ${max}` });
+      r.errors.push({ field: field(key), message: `${key} must be a whole number between 1 and ${max}` });
       return undefined;
     }
     return value;
   };
+  return {
+    inputs: io('inputs'),
+    outputs: io('outputs'),
+    inputSchema: schema('input_schema'),
+    outputSchema: schema('output_schema'),
+    timeoutMs: positive('timeout_ms', 3_600_000),
+    memoryMb: positive('memory_mb', 8192),
+  };
+}
 
-  const tags = asStringList(data['tags']);
-  if (data['tags'] !== undefined && !tags)
-    warnings.push({ field: field('tags'), message: 'tags should be a list of strings; ignored' });
-  const secrets = asStringList(data['secrets']) ?? [];
+/** What a run may reach: secrets, network and its allowlist. */
+function readAccess(r: Reading) {
+  const secrets = asStringList(r.data['secrets']) ?? [];
   for (const secret of secrets) {
     if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(secret)) {
-      errors.push({
+      r.errors.push({
         field: field('secrets'),
         message: `secret name "${secret}" must look like an identifier (A-Z, 0-9, _)`,
       });
     }
   }
-  const allowNetwork = data['allow_network'];
+  const allowNetwork = r.data['allow_network'];
   if (allowNetwork !== undefined && typeof allowNetwork !== 'boolean') {
-    errors.push({ field: field('allow_network'), message: 'allow_network must be true or false' });
+    r.errors.push({ field: field('allow_network'), message: 'allow_network must be true or false' });
   }
-  const networkAllowlist = asStringList(data['network_allowlist']) ?? [];
+  const networkAllowlist = asStringList(r.data['network_allowlist']) ?? [];
   for (const host of networkAllowlist) {
     if (!/^(\*\.)?[a-z0-9.-]+(:\d+)?$/i.test(host)) {
-      errors.push({
+      r.errors.push({
         field: field('network_allowlist'),
         message: `"${host}" is not a host pattern (e.g. api.example.com or *.example.com)`,
       });
     }
   }
+  return { secrets, allowNetwork: allowNetwork === true, networkAllowlist };
+}
 
-  for (const key of Object.keys(data)) {
-    if (!KNOWN_FIELDS.has(key))
-      warnings.push({ field: field(key), message: `unknown field "${key}" is kept but not used` });
+function readTags(r: Reading): string[] {
+  const tags = asStringList(r.data['tags']);
+  if (r.data['tags'] !== undefined && !tags) {
+    r.warnings.push({ field: field('tags'), message: 'tags should be a list of strings; ignored' });
   }
+  return [...new Set((tags ?? []).map((t) => t.toLowerCase()))];
+}
 
+/** Parses and validates SKILL.md. Never throws: problems come back as errors (blocking) and warnings. */
+export function parseSkillMd(source: string, folderName: string | undefined): ParsedSkillMd {
+  const { body, ...r } = splitFrontMatter(source) satisfies Reading & { body: string };
+  const identity = readIdentity(r, folderName);
+  const metadata = readMetadata(r);
+  const version = readVersion(r, metadata);
+  const entrypoint = readEntrypoint(r);
+  const tags = readTags(r);
+  const access = readAccess(r);
+  for (const key of Object.keys(r.data)) {
+    if (!KNOWN_FIELDS.has(key)) {
+      r.warnings.push({ field: field(key), message: `unknown field "${key}" is kept but not used` });
+    }
+  }
+  const run = readRunFields(r);
   const manifest: SkillManifest = {
-    name,
-    description,
+    ...identity,
     version,
-    license: str('license'),
-    compatibility,
+    license: text(r, 'license'),
     metadata,
-    allowedTools: asStringList(data['allowed-tools'])?.join(' '),
+    allowedTools: asStringList(r.data['allowed-tools'])?.join(' '),
     entrypoint,
-    inputs: io('inputs'),
-    outputs: io('outputs'),
-    inputSchema: schema('input_schema'),
-    outputSchema: schema('output_schema'),
-    tags: [...new Set((tags ?? []).map((t) => t.toLowerCase()))],
-    allowNetwork: allowNetwork === true,
-    networkAllowlist,
-    secrets,
-    timeoutMs: positive('timeout_ms', 3_600_000),
-    memoryMb: positive('memory_mb', 8192),
+    ...run,
+    tags,
+    ...access,
   };
-  return { manifest, instructions: body.replace(/^\s*\n/, ''), frontMatter: data, errors, warnings };
+  return {
+    manifest,
+    instructions: body.replace(/^\s*\n/, ''),
+    frontMatter: r.data,
+    errors: r.errors,
+    warnings: r.warnings,
+  };
 }

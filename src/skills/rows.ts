@@ -1,5 +1,5 @@
 import type { FieldError } from '../errors.ts';
-import type { IoField } from './manifest.ts';
+import { type IoField, storedManifest } from './manifest.ts';
 import type { FileInfo, SkillSummary, SkillVersionDto, VersionSummary } from './schemas.ts';
 
 /** Row shapes as the database returns them, and their mapping to API objects. */
@@ -104,9 +104,8 @@ export function toVersionSummary(row: VersionRow): VersionSummary {
 }
 
 export function toSkillVersion(row: VersionRow, files: FileRow[]): SkillVersionDto {
-  const manifest = (row.metadata['manifest'] ?? {}) as Record<string, unknown>;
+  const manifest = storedManifest(row.metadata);
   const frontMatter = (row.metadata['front_matter'] ?? {}) as Record<string, unknown>;
-  const value = <T>(key: string, fallback: T) => (manifest[key] ?? fallback) as T;
   return {
     ...toVersionSummary(row),
     description: row.description,
@@ -116,16 +115,16 @@ export function toSkillVersion(row: VersionRow, files: FileRow[]): SkillVersionD
     tags: row.tags,
     inputs: row.inputs,
     outputs: row.outputs,
-    input_schema: value('inputSchema', null),
-    output_schema: value('outputSchema', null),
-    allow_network: value('allowNetwork', false),
-    network_allowlist: value('networkAllowlist', []),
-    secrets: value('secrets', []),
-    timeout_ms: value('timeoutMs', null),
-    memory_mb: value('memoryMb', null),
-    license: value('license', null),
-    compatibility: value('compatibility', null),
-    metadata: value('metadata', {}),
+    input_schema: manifest.inputSchema ?? null,
+    output_schema: manifest.outputSchema ?? null,
+    allow_network: manifest.allowNetwork ?? false,
+    network_allowlist: manifest.networkAllowlist ?? [],
+    secrets: manifest.secrets ?? [],
+    timeout_ms: manifest.timeoutMs ?? null,
+    memory_mb: manifest.memoryMb ?? null,
+    license: manifest.license ?? null,
+    compatibility: manifest.compatibility ?? null,
+    metadata: manifest.metadata ?? {},
     front_matter: frontMatter,
     warnings: row.warnings,
     files: files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, mime: f.mime })) satisfies FileInfo[],

@@ -7,12 +7,13 @@
  */
 import { z } from 'zod';
 import type { HostErrorPayload, HostOp } from '../protocol.ts';
+import { LogLineSchema } from '../schemas.ts';
 import type { LogLine, RunErrorType, RunLimits } from '../types.ts';
 
 const name = z.string().min(1).max(1024);
 const bytes = z.instanceof(Uint8Array);
 const schemas = {
-  log: z.object({ level: z.enum(['debug', 'info', 'warn', 'error']), message: z.string() }),
+  log: z.object({ level: LogLineSchema.shape.level, message: z.string() }),
   readFile: z.object({ name }),
   readResource: z.object({ path: name }),
   writeArtifact: z.object({ name, data: bytes, mimeType: z.string().max(255).optional() }),
