@@ -79,7 +79,6 @@ export async function startServer(config: Config): Promise<RunningServer> {
   // example is logged, never fatal.
   const examplesLoaded = config.LOAD_EXAMPLES
     ? loadExamples({
-        db,
         registry: createRegistry({ db, clock: systemClock, onVersionStored: (id) => indexer.enqueue(id) }),
         logger,
       }).catch((error: Error) => logger.warn({ error: error.message }, 'example skills not loaded'))

@@ -1,6 +1,7 @@
 import type { Caller } from '../auth/caller.ts';
 import type { Queryable } from '../db/database.ts';
 import type { IoField } from '../skills/manifest.ts';
+import { LATEST_VERSION_ORDER, visibleTo } from '../skills/sql.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Embedder } from './embedder.ts';
 import { buildHybridSearch, type HybridSearchRow, type SearchChannel, type SqlFragment } from './search-sql.ts';
@@ -69,8 +70,7 @@ const CHANNELS: Record<SearchMode, SearchChannel[]> = {
 /** The newest version of the candidate's skill among the allowed statuses: one result per skill. */
 const latestOf = (statuses: string) => `sv.id = (
   select v.id from skill_versions v where v.skill_id = sv.skill_id and v.status in (${statuses})
-  order by v.version_major desc, v.version_minor desc, v.version_patch desc, (v.version_prerelease = '') desc,
-    v.version_prerelease desc
+  order by ${LATEST_VERSION_ORDER}
   limit 1)`;
 
 /**
@@ -135,8 +135,8 @@ export function createSearchService(deps: SearchDeps) {
     const filters: SqlFragment[] = [
       { sql: 'sv.org_id = $1', params: [caller.orgId] },
       {
-        sql: `exists (select 1 from skills s where s.id = sv.skill_id and s.deleted_at is null
-          and (s.visibility = 'org' or s.owner_id = $1) and s.tags @> $2::text[])`,
+        sql: `exists (select 1 from skills s where s.id = sv.skill_id and ${visibleTo('s', '$1')}
+          and s.tags @> $2::text[])`,
         params: [caller.userId, (input.tags ?? []).map((tag) => tag.toLowerCase())],
       },
       { sql: latestOf(statuses.map((s) => `'${s}'`).join(', ')), params: [] },

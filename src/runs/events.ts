@@ -3,15 +3,14 @@
  * subscriber that arrives late gets the whole story first; finished runs are replayed from their persisted row
  * (logs, artifacts, child runs, final status), so no event is lost across restarts or replicas.
  */
+import type { LogLine } from '../runtime/types.ts';
 import type { ArtifactDto, RunDto } from './schemas.ts';
 
 export type RunEvent =
   | { event: 'status'; data: { id: string; status: string } }
-  | { event: 'log'; data: { level: string; message: string; time: string } }
-  | {
-      event: 'artifact';
-      data: ArtifactDto | { id: string; name: string; size: number; mime_type: string; sha256: string };
-    }
+  | { event: 'log'; data: LogLine }
+  /** The same object live and replayed: `toArtifact` of the artifact's row. */
+  | { event: 'artifact'; data: ArtifactDto }
   | { event: 'child'; data: { id: string; skill: string | null; status: string } }
   | { event: 'done'; data: RunDto };
 

@@ -1,6 +1,6 @@
 /**
  * The `SandboxHost` of one run: what a guest may reach through `ctx`. Artifacts are stored as blobs at once but
- * only kept in memory as pending rows; the service writes the rows with the run's final status in one
+ * only kept in memory as pending rows; `finish.ts` writes the rows with the run's final status in one
  * transaction, or deletes the blobs when the run did not succeed, so a failed run leaves no artifact row.
  */
 
@@ -16,9 +16,10 @@ import {
   type SandboxHost,
 } from '../runtime/types.ts';
 import { sha256Hex } from '../skills/bundle.ts';
+import type { RuntimeVersion } from '../skills/runnable.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { guardedFetch } from './network.ts';
-import type { ArtifactRow, RunStore, RuntimeVersion } from './store.ts';
+import type { ArtifactRow } from './rows.ts';
 
 export interface HostContext {
   runId: string;
@@ -26,7 +27,8 @@ export interface HostContext {
   version: RuntimeVersion;
   files: ReadonlyMap<string, Uint8Array>;
   deadline: number;
-  store: RunStore;
+  /** A file of the version's bundle, for ctx.resources. */
+  readResource(path: string): Promise<Uint8Array | undefined>;
   blobs: BlobStore;
   clock: Clock;
   /** Artifacts stored so far, to become rows if the run succeeds. */
@@ -86,7 +88,7 @@ export function createRunHost(ctx: HostContext): SandboxHost {
     async readResource(path) {
       const safe = safeResourcePath(path);
       if (!safe) throw new HostCallError('skill_error', `Resource path "${path}" is outside the skill bundle`);
-      const data = await ctx.store.readResource(ctx.version.id, safe);
+      const data = await ctx.readResource(safe);
       if (!data)
         throw new HostCallError('skill_error', `No resource "${safe}" in ${ctx.version.name} ${ctx.version.version}`);
       return data;

@@ -1,111 +1,50 @@
-/** SQL for runs, artifacts and the runnable parts of a version. Rows map to the API objects in `schemas.ts`. */
+/** The runs concern's SQL: run rows, their outcome, and artifact rows. Rows and their mapping are in `rows.ts`. */
 import type { Database, Queryable } from '../db/database.ts';
-import type { LogLine, RunError, RunStatus, RunUsage } from '../runtime/types.ts';
-import type { IoField } from '../skills/manifest.ts';
-import { CONTENT_BASE64, decodeContent } from '../skills/store.ts';
-import type { ArtifactDto, RunDto } from './schemas.ts';
+import { keysetPage } from '../db/pagination.ts';
+import { Where } from '../db/where.ts';
+import type { ArtifactRow, RunRow } from './rows.ts';
 
-export interface RunRow {
-  id: string;
-  org_id: string;
-  skill_id: string | null;
-  skill_version_id: string | null;
-  parent_run_id: string | null;
-  user_id: string;
-  status: RunStatus;
-  input_json: unknown;
-  output_json: unknown;
-  error: RunError | null;
-  logs: LogLine[];
-  usage: RunUsage | null;
-  duration_ms: number | null;
-  created_at: Date;
-  started_at: Date | null;
-  finished_at: Date | null;
-  skill_name: string | null;
-  version: string | null;
-  kind: 'skill' | 'chain' | 'parallel';
-  depth: number;
+export type RunOutcome = Pick<
+  RunRow,
+  'status' | 'output_json' | 'error' | 'logs' | 'usage' | 'duration_ms' | 'finished_at'
+>;
+
+export interface RunFilter {
+  status?: string;
+  skillId?: string;
+  skillName?: string;
+  parentRunId?: string;
+  since?: string;
 }
 
-export interface ArtifactRow {
-  id: string;
-  run_id: string;
-  org_id: string;
-  name: string;
-  storage_url: string;
-  mime_type: string;
-  checksum: string;
-  size_bytes: number;
-  created_at: Date;
+async function writeOutcome(q: Queryable, id: string, outcome: RunOutcome, artifacts: ArtifactRow[]) {
+  await q.query(
+    `update skill_runs set status = $2, output_json = $3, error = $4, logs = $5, usage = $6, duration_ms = $7,
+       finished_at = $8, error_type = $9 where id = $1`,
+    [
+      id,
+      outcome.status,
+      outcome.output_json === undefined ? null : JSON.stringify(outcome.output_json),
+      outcome.error ? JSON.stringify(outcome.error) : null,
+      JSON.stringify(outcome.logs),
+      JSON.stringify(outcome.usage),
+      outcome.duration_ms,
+      outcome.finished_at,
+      outcome.error?.type ?? null,
+    ],
+  );
+  for (const a of artifacts) {
+    await q.query(
+      `insert into skill_artifacts (id, run_id, org_id, name, storage_url, mime_type, checksum, size_bytes,
+         created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [a.id, a.run_id, a.org_id, a.name, a.storage_url, a.mime_type, a.checksum, a.size_bytes, a.created_at],
+    );
+  }
 }
-
-/** Everything needed to run one version; versions are immutable, so this is cached by version id. */
-export interface RuntimeVersion {
-  id: string;
-  skillId: string;
-  name: string;
-  version: string;
-  /** Entry module key in `modules` (`.ts` entries map to their transpiled `.js` key); null = instructions only. */
-  entrypoint: string | null;
-  modules: Record<string, string>;
-  sourceMaps: Record<string, string>;
-  inputs: IoField[] | null;
-  outputs: IoField[] | null;
-  inputSchema: Record<string, unknown> | null;
-  outputSchema: Record<string, unknown> | null;
-  allowNetwork: boolean;
-  networkAllowlist: string[];
-  secrets: string[];
-  timeoutMs: number | null;
-  memoryMb: number | null;
-}
-
-const iso = (value: Date | string) => new Date(value).toISOString();
-const isoOrNull = (value: Date | string | null) => (value === null ? null : iso(value));
-const jsKey = (path: string) => path.replace(/\.(m|c)?tsx?$/, '.js');
-
-export function toArtifact(row: ArtifactRow): ArtifactDto {
-  return {
-    id: row.id,
-    run_id: row.run_id,
-    name: row.name,
-    size: row.size_bytes,
-    mime_type: row.mime_type,
-    sha256: row.checksum,
-    url: `/artifacts/${row.id}`,
-    created_at: iso(row.created_at),
-  };
-}
-
-export function toRun(row: RunRow, artifacts: ArtifactRow[]): RunDto {
-  return {
-    id: row.id,
-    skill: row.kind === 'skill' ? row.skill_name : row.kind,
-    skill_id: row.skill_id,
-    skill_version_id: row.skill_version_id,
-    version: row.version,
-    status: row.status,
-    input: row.input_json ?? null,
-    output: row.output_json ?? null,
-    error: row.error ?? null,
-    logs: row.logs ?? [],
-    artifacts: artifacts.map(toArtifact),
-    usage: row.usage ?? { wall_ms: 0, cpu_ms: 0, memory_peak_bytes: 0 },
-    parent_run_id: row.parent_run_id,
-    created_at: iso(row.created_at),
-    started_at: isoOrNull(row.started_at),
-    finished_at: isoOrNull(row.finished_at),
-    duration_ms: row.duration_ms,
-  };
-}
-
-const FINAL: RunStatus[] = ['succeeded', 'failed', 'timed_out', 'cancelled'];
-export const isFinal = (status: RunStatus) => FINAL.includes(status);
 
 export function createRunStore(db: Database) {
   return {
-    async insertRun(row: Omit<RunRow, 'output_json' | 'error' | 'logs' | 'usage' | 'duration_ms' | 'finished_at'>) {
+    async insertRun(row: RunRow) {
       await db.query(
         `insert into skill_runs (id, org_id, skill_id, skill_version_id, parent_run_id, user_id, status, input_json,
            created_at, started_at, skill_name, version, kind, depth)
@@ -137,37 +76,9 @@ export function createRunStore(db: Database) {
     },
 
     /** Writes the outcome and, in the same transaction, the artifact rows (only passed for a succeeded run). */
-    async finishRun(
-      id: string,
-      outcome: Pick<RunRow, 'status' | 'output_json' | 'error' | 'logs' | 'usage' | 'duration_ms' | 'finished_at'>,
-      artifacts: ArtifactRow[],
-    ) {
-      const write = async (q: Queryable) => {
-        await q.query(
-          `update skill_runs set status = $2, output_json = $3, error = $4, logs = $5, usage = $6, duration_ms = $7,
-             finished_at = $8, error_type = $9 where id = $1`,
-          [
-            id,
-            outcome.status,
-            outcome.output_json === undefined ? null : JSON.stringify(outcome.output_json),
-            outcome.error ? JSON.stringify(outcome.error) : null,
-            JSON.stringify(outcome.logs),
-            JSON.stringify(outcome.usage),
-            outcome.duration_ms,
-            outcome.finished_at,
-            outcome.error?.type ?? null,
-          ],
-        );
-        for (const a of artifacts) {
-          await q.query(
-            `insert into skill_artifacts (id, run_id, org_id, name, storage_url, mime_type, checksum, size_bytes,
-               created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-            [a.id, a.run_id, a.org_id, a.name, a.storage_url, a.mime_type, a.checksum, a.size_bytes, a.created_at],
-          );
-        }
-      };
-      if (artifacts.length === 0) await write(db);
-      else await db.transaction(write);
+    async finishRun(id: string, outcome: RunOutcome, artifacts: ArtifactRow[]) {
+      if (artifacts.length === 0) await writeOutcome(db, id, outcome, []);
+      else await db.transaction((tx) => writeOutcome(tx, id, outcome, artifacts));
     },
 
     /** Marks a run cancelled unless it already ended; returns whether it did. */
@@ -185,42 +96,18 @@ export function createRunStore(db: Database) {
       return row;
     },
 
-    async listRuns(
-      orgId: string,
-      filter: {
-        status?: string;
-        skillId?: string;
-        skillName?: string;
-        parentRunId?: string;
-        since?: string;
-        after?: { createdAt: string; id: string };
-        limit: number;
-      },
-    ): Promise<RunRow[]> {
-      const params: unknown[] = [orgId];
-      const where = ['r.org_id = $1'];
-      const add = (sql: (p: string) => string, value: unknown) => {
-        params.push(value);
-        where.push(sql(`$${params.length}`));
-      };
-      if (filter.status) add((p) => `r.status = ${p}`, filter.status);
-      if (filter.skillId) add((p) => `r.skill_id = ${p}::uuid`, filter.skillId);
-      if (filter.skillName) add((p) => `r.skill_name = ${p}`, filter.skillName);
-      if (filter.parentRunId) add((p) => `r.parent_run_id = ${p}::uuid`, filter.parentRunId);
-      if (filter.since) add((p) => `r.created_at >= ${p}::timestamptz`, filter.since);
-      if (filter.after) {
-        params.push(filter.after.createdAt, filter.after.id);
-        where.push(`(r.created_at, r.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-      }
-      params.push(filter.limit + 1);
-      return db.query<RunRow>(
-        `select r.* from skill_runs r where ${where.join(' and ')}
-         order by r.created_at desc, r.id desc limit $${params.length}`,
-        params,
-      );
+    /** A page of an org's runs, newest first. */
+    listRuns(orgId: string, filter: RunFilter, page: { cursor?: string; limit: number }) {
+      const where = new Where(['r.org_id = $1'], [orgId]);
+      if (filter.status) where.add((p) => `r.status = ${p}`, filter.status);
+      if (filter.skillId) where.add((p) => `r.skill_id = ${p}::uuid`, filter.skillId);
+      if (filter.skillName) where.add((p) => `r.skill_name = ${p}`, filter.skillName);
+      if (filter.parentRunId) where.add((p) => `r.parent_run_id = ${p}::uuid`, filter.parentRunId);
+      if (filter.since) where.add((p) => `r.created_at >= ${p}::timestamptz`, filter.since);
+      return keysetPage<RunRow>(db, { select: 'r.*', from: 'skill_runs r', alias: 'r', where, ...page });
     },
 
-    async childrenOf(orgId: string, parentId: string): Promise<RunRow[]> {
+    childrenOf(orgId: string, parentId: string): Promise<RunRow[]> {
       return db.query<RunRow>(
         'select * from skill_runs where org_id = $1 and parent_run_id = $2 order by created_at, id',
         [orgId, parentId],
@@ -251,90 +138,6 @@ export function createRunStore(db: Database) {
         id,
       ]);
       return row;
-    },
-
-    /** The runnable modules and run settings of a version (files: compiled JS for .ts, content for .js/.mjs). */
-    async loadRuntimeVersion(versionId: string): Promise<RuntimeVersion | undefined> {
-      const [v] = await db.query<{
-        id: string;
-        skill_id: string;
-        name: string;
-        version: string;
-        entrypoint: string | null;
-        metadata: { manifest?: Record<string, unknown> };
-        inputs: IoField[] | null;
-        outputs: IoField[] | null;
-      }>(
-        'select id, skill_id, name, version, entrypoint, metadata, inputs, outputs from skill_versions where id = $1',
-        [versionId],
-      );
-      if (!v) return undefined;
-      const files = v.entrypoint
-        ? (
-            await db.query<{
-              path: string;
-              content: string | null;
-              compiled_js: string | null;
-              source_map: string | null;
-            }>(
-              `select path, ${CONTENT_BASE64}, compiled_js, source_map from skill_files
-               where version_id = $1 and (path like '%.js' or path like '%.mjs' or path like '%.ts' or path like '%.mts')`,
-              [versionId],
-            )
-          ).map(decodeContent)
-        : [];
-      const modules: Record<string, string> = {};
-      const sourceMaps: Record<string, string> = {};
-      const decoder = new TextDecoder();
-      // Real JavaScript files first: a bundled `scripts/main.js` (pack --bundle-deps) must win over the transpiled
-      // `scripts/main.ts` that maps to the same key.
-      for (const f of files) {
-        if (f.compiled_js === null && !/\.(m|c)?ts$/.test(f.path) && f.content)
-          modules[f.path] = decoder.decode(f.content);
-      }
-      for (const f of files) {
-        if (f.compiled_js === null || Object.hasOwn(modules, jsKey(f.path))) continue;
-        modules[jsKey(f.path)] = f.compiled_js;
-        if (f.source_map) sourceMaps[jsKey(f.path)] = f.source_map;
-      }
-      const m = v.metadata?.manifest ?? {};
-      const get = <T>(key: string, fallback: T) => (m[key] ?? fallback) as T;
-      return {
-        id: v.id,
-        skillId: v.skill_id,
-        name: v.name,
-        version: v.version,
-        entrypoint: v.entrypoint ? (/\.(m|c)?ts$/.test(v.entrypoint) ? jsKey(v.entrypoint) : v.entrypoint) : null,
-        modules,
-        sourceMaps,
-        inputs: v.inputs,
-        outputs: v.outputs,
-        inputSchema: get('inputSchema', null),
-        outputSchema: get('outputSchema', null),
-        allowNetwork: get('allowNetwork', false),
-        networkAllowlist: get('networkAllowlist', []),
-        secrets: get('secrets', []),
-        timeoutMs: get('timeoutMs', null),
-        memoryMb: get('memoryMb', null),
-      };
-    },
-
-    /** One file of a version's bundle, for `ctx.resources`. */
-    async readResource(versionId: string, path: string): Promise<Uint8Array | undefined> {
-      const [row] = await db.query<{ content: string | null }>(
-        `select ${CONTENT_BASE64} from skill_files where version_id = $1 and path = $2`,
-        [versionId, path],
-      );
-      return row ? decodeContent(row).content : undefined;
-    },
-
-    /** The id of a version of a skill by its semantic version. */
-    async findVersionId(skillId: string, version: string): Promise<string | undefined> {
-      const [row] = await db.query<{ id: string }>(
-        'select id from skill_versions where skill_id = $1 and version = $2',
-        [skillId, version],
-      );
-      return row?.id;
     },
   };
 }

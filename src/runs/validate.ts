@@ -5,7 +5,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { FieldError } from '../errors.ts';
 import type { IoField } from '../skills/manifest.ts';
-import type { RuntimeVersion } from './store.ts';
+import type { RuntimeVersion } from '../skills/runnable.ts';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 // Compiled schemas by version id and direction; versions are immutable.

@@ -4,13 +4,12 @@
  * does not bring them back). A broken example is logged and skipped; it never stops the server.
  *
  * @example
- * await loadExamples({ db, registry, logger });
+ * await loadExamples({ registry, logger });
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Caller } from '../auth/caller.ts';
-import type { Queryable } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { buildBundle } from './bundle.ts';
@@ -48,7 +47,6 @@ function describe(error: unknown): string {
 }
 
 export async function loadExamples(deps: {
-  db: Queryable;
   registry: Registry;
   logger: Logger;
   dir?: string;
@@ -56,8 +54,7 @@ export async function loadExamples(deps: {
 }): Promise<ExamplesResult> {
   const caller = deps.caller ?? EXAMPLES_CALLER;
   const result: ExamplesResult = { attempted: false, loaded: [], failed: [] };
-  const [any] = await deps.db.query('select 1 from skills where org_id = $1 limit 1', [caller.orgId]);
-  if (any) return result;
+  if (await deps.registry.orgHasSkills(caller.orgId)) return result;
   result.attempted = true;
   for (const dir of exampleDirs(deps.dir)) {
     const name = dir.split(/[\\/]/).pop() ?? dir;

@@ -54,21 +54,6 @@ export interface FileRow {
 const iso = (value: Date | string) => new Date(value).toISOString();
 const isoOrNull = (value: Date | string | null) => (value === null ? null : iso(value));
 
-/** The latest published version of a skill, as a SQL lateral join (highest semver, release above prerelease). */
-export const LATEST_VERSION_JOIN = `
-  left join lateral (
-    select v.id, v.version, v.entrypoint, v.inputs, v.outputs
-    from skill_versions v
-    where v.skill_id = s.id and v.status = 'published'
-    order by v.version_major desc, v.version_minor desc, v.version_patch desc,
-             (v.version_prerelease = '') desc, v.version_prerelease desc
-    limit 1
-  ) lv on true`;
-
-export const SKILL_COLUMNS = `s.id, s.org_id, s.owner_id, s.name, s.description, s.tags, s.visibility, s.created_at,
-  s.updated_at, lv.version as latest_version, lv.id as latest_version_id, lv.entrypoint as latest_entrypoint,
-  lv.inputs as latest_inputs, lv.outputs as latest_outputs`;
-
 export function toSkillSummary(row: SkillRow): SkillSummary {
   return {
     id: row.id,

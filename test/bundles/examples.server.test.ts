@@ -18,7 +18,6 @@ describe('example skills pass their tests on the server', () => {
   beforeAll(async () => {
     t = await createTestApp('pglite');
     const result = await loadExamples({
-      db: t.db,
       registry: createRegistry({ db: t.db, clock: t.clock }),
       logger: t.logs.logger,
     });

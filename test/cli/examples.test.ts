@@ -18,7 +18,7 @@ describe('example skills on first start', () => {
     const names = exampleDirs().map((dir) => dir.split('/').pop());
     expect(names.length).toBeGreaterThanOrEqual(10);
 
-    const result = await loadExamples({ db: t.db, registry, logger: t.logs.logger });
+    const result = await loadExamples({ registry, logger: t.logs.logger });
     expect(result.failed).toEqual([]);
     expect(result.loaded.map((l) => l.name)).toEqual(names);
     expect(result.loaded.find((l) => l.name === 'excel-to-pptx')?.bundled).toEqual(['fast-xml-parser', 'fflate']);
@@ -34,7 +34,7 @@ describe('example skills on first start', () => {
     expect(version.files.map((f) => f.path)).toEqual(expect.arrayContaining(['scripts/main.js', 'scripts/main.ts']));
 
     expect(t.logs.lines.some((line) => line['msg'] === `loaded ${names.length} example skills`)).toBe(true);
-    const again = await loadExamples({ db: t.db, registry, logger: t.logs.logger });
+    const again = await loadExamples({ registry, logger: t.logs.logger });
     expect(again).toEqual({ attempted: false, loaded: [], failed: [] });
   });
 
@@ -49,7 +49,7 @@ describe('example skills on first start', () => {
     writeFileSync(join(dir, 'bad-one', 'SKILL.md'), '---\nname: bad-one\n---\n# No description\n');
     const registry = createRegistry({ db: t.db, clock: t.clock });
     const caller = { ...EXAMPLES_CALLER, orgId: 'other-org' };
-    const result = await loadExamples({ db: t.db, registry, logger: t.logs.logger, dir, caller });
+    const result = await loadExamples({ registry, logger: t.logs.logger, dir, caller });
     expect(result.loaded.map((l) => l.name)).toEqual(['good-one']);
     expect(result.failed).toEqual([{ name: 'bad-one', error: expect.stringMatching(/description is required/) }]);
   });

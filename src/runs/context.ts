@@ -1,0 +1,58 @@
+/** What the run modules share: their dependencies, the run store, live events and target resolution. */
+import type { Caller } from '../auth/caller.ts';
+import type { Clock } from '../clock.ts';
+import type { Database } from '../db/database.ts';
+import type { FetchRequest, FetchResponse, Sandbox } from '../runtime/types.ts';
+import type { Registry } from '../skills/registry.ts';
+import type { BlobStore } from '../storage/blob-store.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import { RunEvents } from './events.ts';
+import { type RunMaxima, runMaxima } from './limits.ts';
+import type { SecretStore } from './secrets.ts';
+import { createRunStore, type RunStore } from './store.ts';
+import { createTargets, type Targets } from './targets.ts';
+
+export interface RunServiceDeps {
+  db: Database;
+  clock: Clock;
+  logger: Logger;
+  sandbox: Sandbox;
+  blobs: BlobStore;
+  registry: Registry;
+  secrets: SecretStore;
+  /** Server maxima; SKILL.md and requests ask for less. */
+  limits?: { maxTimeoutMs?: number; maxMemoryMb?: number };
+  /** Replaces the guarded network for skills with allow_network (benchmarks); never set in production. */
+  fetch?: (request: FetchRequest) => Promise<FetchResponse>;
+}
+
+/** Files sent with a run, by name, for ctx.files. */
+export type RunFiles = ReadonlyMap<string, Uint8Array>;
+
+/** A running run as its children see it: they inherit its caller, deadline and cancellation. */
+export interface Parent {
+  caller: Caller;
+  runId: string;
+  /** Epoch ms shared by the whole composition. */
+  deadline: number;
+  depth: number;
+  signal: AbortSignal;
+}
+
+export interface RunContext {
+  deps: RunServiceDeps;
+  store: RunStore;
+  events: RunEvents;
+  targets: Targets;
+  maxima: RunMaxima;
+}
+
+export function createRunContext(deps: RunServiceDeps): RunContext {
+  return {
+    deps,
+    store: createRunStore(deps.db),
+    events: new RunEvents(),
+    targets: createTargets(deps.db, deps.registry),
+    maxima: runMaxima(deps.limits),
+  };
+}

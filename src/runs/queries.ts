@@ -1,0 +1,118 @@
+/**
+ * Reading runs: one run, listings, artifacts, and the event stream of a run (live when it runs in this process,
+ * rebuilt from its row when it has finished, polled when it runs on another replica).
+ */
+import type { Caller } from '../auth/caller.ts';
+import { UUID } from '../db/where.ts';
+import { AppError } from '../errors.ts';
+import type { RunStatus } from '../runtime/types.ts';
+import type { RunContext } from './context.ts';
+import { type RunEvent, replayFinished } from './events.ts';
+import { type ArtifactRow, isFinal, type RunRow, toArtifact, toRun } from './rows.ts';
+import type { RunDto } from './schemas.ts';
+
+export interface RunListQuery {
+  status?: RunStatus;
+  /** Skill name or id. */
+  skill?: string;
+  since?: string;
+  parent_run_id?: string;
+  cursor?: string;
+  limit: number;
+}
+
+/** How often a stream of a run live on another replica re-reads its row. */
+const POLL_MS = 250;
+
+export function createRunQueries(k: RunContext) {
+  const { store, events } = k;
+
+  async function getRow(caller: Caller, id: string): Promise<RunRow> {
+    const row = UUID.test(id) ? await store.getRun(caller.orgId, id) : undefined;
+    if (!row) throw new AppError('not_found', `Run "${id}" not found`);
+    return row;
+  }
+
+  async function withArtifacts(rows: RunRow[]): Promise<RunDto[]> {
+    const artifacts = await store.artifactsOf(rows.map((r) => r.id));
+    return rows.map((r) =>
+      toRun(
+        r,
+        artifacts.filter((a) => a.root_run_id === r.id),
+      ),
+    );
+  }
+
+  async function get(caller: Caller, id: string): Promise<RunDto> {
+    const [dto] = await withArtifacts([await getRow(caller, id)]);
+    return dto!;
+  }
+
+  async function list(caller: Caller, query: RunListQuery, skillId?: string) {
+    const byId = query.skill !== undefined && UUID.test(query.skill);
+    const filter = {
+      status: query.status,
+      skillId: skillId ?? (byId ? query.skill : undefined),
+      skillName: !skillId && !byId ? query.skill : undefined,
+      parentRunId: query.parent_run_id,
+      since: query.since,
+    };
+    const page = await store.listRuns(caller.orgId, filter, query);
+    return { data: await withArtifacts(page.data), next_cursor: page.next_cursor };
+  }
+
+  /** The events of a finished run, from its row and its children's. */
+  async function replay(caller: Caller, row: RunRow): Promise<RunEvent[]> {
+    const [dto] = await withArtifacts([row]);
+    const children = await store.childrenOf(caller.orgId, row.id);
+    return replayFinished(
+      dto!,
+      children.map((c) => ({
+        id: c.id,
+        skill: c.kind === 'skill' ? c.skill_name : c.kind,
+        status: c.status,
+        created_at: new Date(c.created_at).toISOString(),
+      })),
+    );
+  }
+
+  /** Waits for a run live on another replica to end (or to become live here), then streams its events. */
+  async function* pollThenReplay(caller: Caller, row: RunRow, signal?: AbortSignal): AsyncGenerator<RunEvent> {
+    let current = row;
+    while (!isFinal(current.status) && !signal?.aborted) {
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      const live = events.subscribe(row.id, signal);
+      if (live) {
+        yield* live;
+        return;
+      }
+      current = (await store.getRun(caller.orgId, row.id)) ?? current;
+    }
+    yield* await replay(caller, current);
+  }
+
+  return {
+    getRow,
+    get,
+    list,
+
+    /** The run's events from the start; ends after `done`. Throws not_found before streaming for unknown runs. */
+    async events(caller: Caller, id: string, signal?: AbortSignal): Promise<AsyncIterable<RunEvent>> {
+      const row = await getRow(caller, id);
+      return events.subscribe(row.id, signal) ?? pollThenReplay(caller, row, signal);
+    },
+
+    async listArtifacts(caller: Caller, runId: string) {
+      const row = await getRow(caller, runId);
+      return (await store.artifactsOf([row.id])).map(toArtifact);
+    },
+
+    async getArtifact(caller: Caller, id: string): Promise<ArtifactRow> {
+      const row = UUID.test(id) ? await store.getArtifact(caller.orgId, id) : undefined;
+      if (!row) throw new AppError('not_found', `Artifact "${id}" not found`);
+      return row;
+    },
+  };
+}
+
+export type RunQueries = ReturnType<typeof createRunQueries>;

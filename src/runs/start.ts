@@ -1,0 +1,118 @@
+/**
+ * Starting and cancelling runs. A run row is written before anything can fail; after that every problem is a run
+ * outcome, never an exception. Runs in flight in this process are tracked so they can be cancelled and drained.
+ */
+import { v7 as uuidv7 } from 'uuid';
+import { type Caller, requireRole } from '../auth/caller.ts';
+import { AppError } from '../errors.ts';
+import type { CompositeStep, Composition } from './compose.ts';
+import type { Parent, RunContext, RunFiles } from './context.ts';
+import type { ExecuteSkill } from './execute.ts';
+import { timeoutFor } from './limits.ts';
+import type { RunQueries } from './queries.ts';
+import { isFinal, newRunRow, type RunRow, type Target, toRun } from './rows.ts';
+import type { RunDto, RunRequest } from './schemas.ts';
+
+interface LiveRun {
+  controller: AbortController;
+  done: Promise<RunDto>;
+}
+
+export function createRunStarter(
+  k: RunContext,
+  parts: { execute: ExecuteSkill; composition: Composition; queries: RunQueries },
+) {
+  const { deps, store, events } = k;
+  const live = new Map<string, LiveRun>();
+
+  /** Everything a run executes, resolved before its row is written: unknown skills are not_found, not runs. */
+  async function resolve(caller: Caller, request: RunRequest) {
+    const target = request.skill ? await k.targets.resolve(caller, request.skill, request.version) : undefined;
+    const steps: CompositeStep[] = await Promise.all(
+      (request.chain ?? request.parallel ?? []).map(async (step) => ({
+        step,
+        target: await k.targets.resolve(caller, step.skill, step.version),
+      })),
+    );
+    return { target, steps };
+  }
+
+  /** Runs a started row to its end (a queued one is marked running first). */
+  async function execute(
+    caller: Caller,
+    row: RunRow,
+    request: RunRequest,
+    plan: { target?: Target; steps: CompositeStep[]; files: RunFiles; timeoutMs: number; signal: AbortSignal },
+  ): Promise<RunDto> {
+    try {
+      if (row.status === 'queued') {
+        row.started_at = deps.clock.now();
+        row.status = 'running';
+        await store.markRunning(row.id, row.started_at);
+      }
+      const parent: Parent = {
+        caller,
+        runId: row.id,
+        deadline: Date.now() + plan.timeoutMs,
+        depth: 0,
+        signal: plan.signal,
+      };
+      return plan.target
+        ? await parts.execute(row, parent, plan.target, request.input, plan.files, plan.timeoutMs)
+        : await parts.composition.runComposite(row, parent, plan.steps, request.input);
+    } finally {
+      live.delete(row.id);
+    }
+  }
+
+  return {
+    /**
+     * Starts a run. Sync: resolves with the finished run (201). Async: resolves at once with the queued run (202).
+     * Unknown skills and versions are not_found; everything after the row is written is a run outcome.
+     */
+    async start(caller: Caller, request: RunRequest, files: RunFiles = new Map()) {
+      requireRole(caller, 'author', 'run skills');
+      const { target, steps } = await resolve(caller, request);
+      const timeoutMs = timeoutFor(k.maxima, request.timeout_ms, target?.version);
+      const row = newRunRow(caller, deps.clock.now(), {
+        id: uuidv7(),
+        status: request.async ? 'queued' : 'running',
+        input_json: request.input ?? null,
+        parent_run_id: null,
+        kind: request.chain ? 'chain' : request.parallel ? 'parallel' : 'skill',
+        depth: 0,
+        target,
+      });
+      const controller = new AbortController();
+      await store.insertRun(row);
+      events.open(row.id);
+      const done = execute(caller, row, request, { target, steps, files, timeoutMs, signal: controller.signal });
+      live.set(row.id, { controller, done });
+      if (request.async) {
+        done.catch((error) => deps.logger.error({ err: error, run_id: row.id }, 'async run failed'));
+        return { status: 202 as const, run: toRun(row, []) };
+      }
+      return { status: 201 as const, run: await done };
+    },
+
+    /** Cancels a queued or running run; answers with the run once it has ended. */
+    async cancel(caller: Caller, id: string): Promise<RunDto> {
+      requireRole(caller, 'author', 'cancel runs');
+      const row = await parts.queries.getRow(caller, id);
+      if (isFinal(row.status)) throw new AppError('conflict', `Run ${id} already ended with status ${row.status}`);
+      const running = live.get(id);
+      if (running) {
+        running.controller.abort();
+        return running.done;
+      }
+      // Not running in this process (another replica, or a restart): mark it in the database.
+      await store.cancelIfOpen(id, deps.clock.now());
+      return parts.queries.get(caller, id);
+    },
+
+    /** Waits for the runs in flight in this process (async ones included). */
+    async drain(): Promise<void> {
+      await Promise.allSettled([...live.values()].map((r) => r.done));
+    },
+  };
+}

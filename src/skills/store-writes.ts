@@ -1,0 +1,233 @@
+/**
+ * The SQL that changes skills and versions. Each exported operation is one transaction and writes its audit
+ * entry in it; the registry decides who may do what, this module only writes.
+ */
+import { v7 as uuidv7 } from 'uuid';
+import type { Caller } from '../auth/caller.ts';
+import type { Clock } from '../clock.ts';
+import type { Database, Queryable } from '../db/database.ts';
+import { AppError, type FieldError } from '../errors.ts';
+import type { Bundle } from './bundle.ts';
+import type { VersionRow } from './rows.ts';
+import { versionOrderColumns } from './version-order.ts';
+
+const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
+
+export interface NewSkill {
+  name: string;
+  description: string;
+  tags: string[];
+  visibility: 'user' | 'org';
+}
+
+/** A version to store: its number, whether it is published at once, and the warnings recorded with it. */
+export interface NewVersion {
+  version: string;
+  publish: boolean;
+  warnings: FieldError[];
+}
+
+async function audit(
+  q: Queryable,
+  clock: Clock,
+  caller: Caller,
+  action: string,
+  targetType: string,
+  targetId: string,
+  data = {},
+) {
+  await q.query(
+    `insert into audit_log (id, org_id, actor_id, action, target_type, target_id, data, created_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [uuidv7(), caller.orgId, caller.userId, action, targetType, targetId, JSON.stringify(data), clock.now()],
+  );
+}
+
+async function insertSkill(q: Queryable, clock: Clock, caller: Caller, input: NewSkill): Promise<string> {
+  const id = uuidv7();
+  try {
+    await q.query(
+      `insert into skills (id, org_id, owner_id, name, description, tags, visibility, created_at, updated_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $8)`,
+      [id, caller.orgId, caller.userId, input.name, input.description, input.tags, input.visibility, clock.now()],
+    );
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    throw new AppError(
+      'conflict',
+      `A skill named "${input.name}" already exists; upload a new version with POST /skills/${input.name}/versions`,
+    );
+  }
+  await audit(q, clock, caller, 'skill.create', 'skill', id);
+  return id;
+}
+
+async function insertVersionRow(
+  q: Queryable,
+  clock: Clock,
+  caller: Caller,
+  skill: { id: string; name: string },
+  bundle: Bundle,
+  v: NewVersion,
+): Promise<string> {
+  const id = uuidv7();
+  const now = clock.now();
+  const order = versionOrderColumns(v.version);
+  const m = bundle.manifest;
+  try {
+    await q.query(
+      `insert into skill_versions (id, skill_id, org_id, name, version, version_major, version_minor, version_patch,
+         version_prerelease, status, description, instructions, entrypoint, tags, metadata, inputs, outputs, warnings,
+         sha256, size_bytes, file_count, created_by, created_at, published_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
+         $23, $24)`,
+      [
+        id,
+        skill.id,
+        caller.orgId,
+        skill.name,
+        v.version,
+        order.major,
+        order.minor,
+        order.patch,
+        order.prerelease,
+        v.publish ? 'published' : 'draft',
+        m.description,
+        bundle.instructions,
+        m.entrypoint ?? null,
+        m.tags,
+        JSON.stringify({ manifest: m, front_matter: bundle.frontMatter }),
+        m.inputs ? JSON.stringify(m.inputs) : null,
+        m.outputs ? JSON.stringify(m.outputs) : null,
+        JSON.stringify(v.warnings),
+        bundle.sha256,
+        bundle.sizeBytes,
+        bundle.files.length,
+        caller.userId,
+        now,
+        v.publish ? now : null,
+      ],
+    );
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    throw new AppError('conflict', `Version ${v.version} of "${skill.name}" already exists; versions are immutable`);
+  }
+  return id;
+}
+
+async function insertVersion(
+  q: Queryable,
+  clock: Clock,
+  caller: Caller,
+  skill: { id: string; name: string },
+  bundle: Bundle,
+  v: NewVersion,
+): Promise<string> {
+  const id = await insertVersionRow(q, clock, caller, skill, bundle, v);
+  for (const file of bundle.files) {
+    await q.query(
+      `insert into skill_files (version_id, path, sha256, size, mime, content, compiled_js, source_map)
+       values ($1, $2, $3, $4, $5, decode($6, 'base64'), $7, $8)`,
+      // Sent as base64 text: embedded PGlite serialises binary parameters ~20x slower than text.
+      [
+        id,
+        file.path,
+        file.sha256,
+        file.size,
+        file.mime,
+        Buffer.from(file.data).toString('base64'),
+        file.compiledJs ?? null,
+        file.sourceMap ?? null,
+      ],
+    );
+  }
+  const m = bundle.manifest;
+  if (v.publish) await syncSkillFromVersion(q, clock, skill.id, m.description, m.tags);
+  else await q.query('update skills set updated_at = $2 where id = $1', [skill.id, clock.now()]);
+  const action = v.publish ? 'version.upload_published' : 'version.upload';
+  await audit(q, clock, caller, action, 'skill_version', id, { version: v.version });
+  return id;
+}
+
+/** A published version's description and tags become the skill's. */
+async function syncSkillFromVersion(q: Queryable, clock: Clock, skillId: string, description: string, tags: string[]) {
+  await q.query('update skills set description = $2, tags = $3, updated_at = $4 where id = $1', [
+    skillId,
+    description,
+    tags,
+    clock.now(),
+  ]);
+}
+
+export function createSkillWrites(db: Database, clock: Clock) {
+  return {
+    createSkill: (caller: Caller, input: NewSkill) => db.transaction((tx) => insertSkill(tx, clock, caller, input)),
+
+    /** A new skill and its first version, in one transaction. */
+    createSkillWithVersion: (caller: Caller, input: NewSkill, bundle: Bundle, version: NewVersion) =>
+      db.transaction(async (tx) => {
+        const skillId = await insertSkill(tx, clock, caller, input);
+        const versionId = await insertVersion(tx, clock, caller, { id: skillId, name: input.name }, bundle, version);
+        return { skillId, versionId };
+      }),
+
+    /**
+     * Adds a version to a skill. `choose` gets the skill's existing version numbers (read in the same transaction)
+     * and says which version to store.
+     */
+    addVersion: (
+      caller: Caller,
+      skill: { id: string; name: string },
+      bundle: Bundle,
+      choose: (existing: string[]) => NewVersion,
+    ) =>
+      db.transaction(async (tx) => {
+        const existing = await tx.query<{ version: string }>('select version from skill_versions where skill_id = $1', [
+          skill.id,
+        ]);
+        const version = choose(existing.map((r) => r.version));
+        return { versionId: await insertVersion(tx, clock, caller, skill, bundle, version), ...version };
+      }),
+
+    updateSkill: (
+      caller: Caller,
+      skillId: string,
+      patch: { description?: string; tags?: string[]; visibility?: 'user' | 'org' },
+    ) =>
+      db.transaction(async (tx) => {
+        await tx.query(
+          `update skills set description = coalesce($2, description), tags = coalesce($3, tags),
+             visibility = coalesce($4, visibility), updated_at = $5 where id = $1`,
+          [
+            skillId,
+            patch.description ?? null,
+            patch.tags?.map((t) => t.toLowerCase()) ?? null,
+            patch.visibility ?? null,
+            clock.now(),
+          ],
+        );
+        await audit(tx, clock, caller, 'skill.update', 'skill', skillId, patch);
+      }),
+
+    /** Soft delete: the name stays taken and the skill's runs keep pointing at it. */
+    deleteSkill: (caller: Caller, skillId: string) =>
+      db.transaction(async (tx) => {
+        await tx.query('update skills set deleted_at = $2, updated_at = $2 where id = $1', [skillId, clock.now()]);
+        await audit(tx, clock, caller, 'skill.delete', 'skill', skillId);
+      }),
+
+    setVersionStatus: (caller: Caller, version: VersionRow, target: 'published' | 'deprecated') =>
+      db.transaction(async (tx) => {
+        const column = target === 'published' ? 'published_at' : 'deprecated_at';
+        await tx.query(`update skill_versions set status = $2, ${column} = $3 where id = $1`, [
+          version.id,
+          target,
+          clock.now(),
+        ]);
+        if (target === 'published')
+          await syncSkillFromVersion(tx, clock, version.skill_id, version.description, version.tags);
+        const action = `version.${target === 'published' ? 'publish' : 'deprecate'}`;
+        await audit(tx, clock, caller, action, 'skill_version', version.id);
+      }),
+  };
+}
