@@ -4,11 +4,11 @@
  * secret with HKDF and handed in as a dependency.
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { v7 as uuidv7 } from 'uuid';
 import { type Caller, requireRole } from '../auth/caller.ts';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
+import { createSecretRowStore, type SecretRow } from './secrets-store.ts';
 
 /**
  * Derives the 32-byte secrets key from the server's signing secret.
@@ -47,61 +47,47 @@ export interface SecretInfo {
   updated_at: string;
 }
 
-/** The secrets API (admin only) and the runtime's lookup of a skill's declared secrets. */
+const info = (r: SecretRow): SecretInfo => ({
+  name: r.name,
+  created_at: new Date(r.created_at).toISOString(),
+  updated_at: new Date(r.updated_at).toISOString(),
+});
+
+/**
+ * The secrets API (admin only) and the runtime's lookup of a skill's declared secrets. The table's SQL is in
+ * `secrets-store.ts`.
+ */
 export function createSecretStore(deps: { db: Database; clock: Clock; key?: Uint8Array }) {
-  const { db, clock } = deps;
+  const rows = createSecretRowStore(deps.db);
   const key = () => {
     if (!deps.key) throw new AppError('unavailable', 'Secrets are not configured on this server');
     return deps.key;
   };
-  const info = (r: { name: string; created_at: Date; updated_at: Date }): SecretInfo => ({
-    name: r.name,
-    created_at: new Date(r.created_at).toISOString(),
-    updated_at: new Date(r.updated_at).toISOString(),
-  });
 
   return {
     async put(caller: Caller, name: string, value: string): Promise<SecretInfo> {
       requireRole(caller, 'admin', 'manage secrets');
       const ciphertext = encryptSecret(key(), caller.orgId, name, value);
-      const now = clock.now();
-      const [row] = await db.query<{ name: string; created_at: Date; updated_at: Date }>(
-        `insert into secrets (id, org_id, name, ciphertext, created_by, created_at, updated_at)
-         values ($1, $2, $3, $4, $5, $6, $6)
-         on conflict (org_id, name) do update set ciphertext = excluded.ciphertext, updated_at = excluded.updated_at
-         returning name, created_at, updated_at`,
-        [uuidv7(), caller.orgId, name, ciphertext, caller.userId, now],
-      );
-      return info(row!);
+      return info(await rows.upsert(caller.orgId, name, ciphertext, caller.userId, deps.clock.now()));
     },
 
     async list(caller: Caller): Promise<SecretInfo[]> {
       requireRole(caller, 'admin', 'list secrets');
-      const rows = await db.query<{ name: string; created_at: Date; updated_at: Date }>(
-        'select name, created_at, updated_at from secrets where org_id = $1 order by name',
-        [caller.orgId],
-      );
-      return rows.map(info);
+      return (await rows.list(caller.orgId)).map(info);
     },
 
     async remove(caller: Caller, name: string): Promise<void> {
       requireRole(caller, 'admin', 'delete secrets');
-      const rows = await db.query('delete from secrets where org_id = $1 and name = $2 returning name', [
-        caller.orgId,
-        name,
-      ]);
-      if (rows.length === 0) throw new AppError('not_found', `Secret "${name}" not found`);
+      if (!(await rows.remove(caller.orgId, name))) throw new AppError('not_found', `Secret "${name}" not found`);
     },
 
     /** The named secrets of an org, decrypted; names without a stored secret are left out. */
     async resolve(orgId: string, names: readonly string[]): Promise<Record<string, string>> {
       if (names.length === 0 || !deps.key) return {};
-      const rows = await db.query<{ name: string; ciphertext: Uint8Array }>(
-        'select name, ciphertext from secrets where org_id = $1 and name = any($2::text[])',
-        [orgId, [...names]],
-      );
       const out: Record<string, string> = {};
-      for (const row of rows) out[row.name] = decryptSecret(deps.key, orgId, row.name, row.ciphertext);
+      for (const row of await rows.ciphertexts(orgId, names)) {
+        out[row.name] = decryptSecret(deps.key, orgId, row.name, row.ciphertext);
+      }
       return out;
     },
   };
