@@ -19,7 +19,10 @@ import { createS3BlobStore } from './storage/s3-blob-store.ts';
 import { createLogger } from './telemetry/logger.ts';
 
 export interface RunningServer {
+  /** Where users reach it: PUBLIC_URL, else the address it listens on. */
   url: string;
+  /** The port it listens on (PORT 0 picks a free one). */
+  port: number;
   close(): Promise<void>;
 }
 
@@ -67,6 +70,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     blobs,
     secretsKey,
     runLimits,
+    publicUrl: config.PUBLIC_URL,
   });
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
   await new Promise<void>((ready) => server.once('listening', ready));
@@ -98,11 +102,15 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
   return {
     url,
+    port,
     async close() {
       await new Promise<void>((done) => server.close(() => done()));
       await examplesLoaded;
       await indexer.close();
+      // Closing the sandbox ends the runs still in its workers; draining waits until each has written its final
+      // status, so no run row is left running when the database closes.
       await sandbox.close();
+      await app.services.runs.drain();
       await db.close();
     },
   };

@@ -79,7 +79,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', runsRouter);
   app.route('/', artifactsRouter);
   app.route('/', secretsRouter);
-  return app;
+  // The services travel with the app so the process that serves it can wind them down (server.ts drains runs).
+  return Object.assign(app, { services });
 }
 
 /** Builds the services from the infrastructure. Services are created lazily so the OpenAPI build needs no deps. */
