@@ -1,23 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import semver from 'semver';
 
 /** Every isolated-vm 6.x before 6.2.0 has GHSA-864f-rcv7-6rh4 (ExternalCopy transferList TOCTOU). */
 export const MIN_ISOLATED_VM_VERSION = '6.2.0';
 
-function parse(version: string): number[] {
-  return version
-    .split(/[.+-]/)
-    .slice(0, 3)
-    .map((part) => Number.parseInt(part, 10) || 0);
-}
-
-export function compareVersions(a: string, b: string): number {
-  const [pa, pb] = [parse(a), parse(b)];
-  for (let i = 0; i < 3; i++) {
-    const diff = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (diff !== 0) return Math.sign(diff);
-  }
-  return 0;
+/**
+ * Whether `version` is older than `minimum`, by semver. A version that is not valid semver is read by its leading
+ * numbers (`6.1` as 6.1.0); one without any is treated as too old.
+ *
+ * @example
+ * isOlderThan('6.1.9', '6.2.0'); // true
+ * isOlderThan('6.2.0-rc.1', '6.2.0'); // true: a prerelease comes before its release
+ */
+export function isOlderThan(version: string, minimum: string): boolean {
+  const parsed = semver.valid(version) ?? semver.coerce(version)?.version;
+  return !parsed || semver.lt(parsed, minimum);
 }
 
 /** Reads the version of the isolated-vm the worker processes will load (same resolution root as this file). */
@@ -33,7 +31,7 @@ export function loadedIsolatedVmVersion(): string {
  * @example assertIsolatedVmVersion(); // throws on isolated-vm 6.1.x
  */
 export function assertIsolatedVmVersion(version = loadedIsolatedVmVersion()): void {
-  if (compareVersions(version, MIN_ISOLATED_VM_VERSION) < 0) {
+  if (isOlderThan(version, MIN_ISOLATED_VM_VERSION)) {
     throw new Error(
       `isolated-vm ${version} is too old: the sandbox needs >= ${MIN_ISOLATED_VM_VERSION} ` +
         '(earlier 6.x releases are affected by GHSA-864f-rcv7-6rh4). Upgrade isolated-vm.',

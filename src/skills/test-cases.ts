@@ -3,6 +3,8 @@
  * (`open-skills test`), from the CLI against a server (`open-skills publish`) and on the server before a version is
  * published (`POST /skill-versions/{id}/publish?require_tests=true`).
  */
+import { isDeepStrictEqual } from 'node:util';
+
 export type CaseFileSpec = { text: string } | { base64: string } | { path: string };
 
 export interface SkillCase {
@@ -82,21 +84,6 @@ export function matchesPartial(actual: unknown, expected: unknown): boolean {
   return Object.is(actual, expected);
 }
 
-function deepEqual(a: unknown, b: unknown): boolean {
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
-}
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
-    );
-  }
-  return value;
-}
-
 const short = (value: unknown) => {
   const text = JSON.stringify(value) ?? 'undefined';
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
@@ -111,7 +98,7 @@ export function checkOutcome(testCase: SkillCase, outcome: CaseOutcome): string[
     problems.push(`status ${outcome.status}${why}, expected ${expect.status}`);
     return problems;
   }
-  if (expect.output !== undefined && !deepEqual(outcome.output, expect.output)) {
+  if (expect.output !== undefined && !isDeepStrictEqual(outcome.output, expect.output)) {
     problems.push(`output ${short(outcome.output)} is not ${short(expect.output)}`);
   }
   if (expect.output_contains !== undefined && !matchesPartial(outcome.output, expect.output_contains)) {
