@@ -134,8 +134,9 @@ export class WorkerRun {
     const result = finish(outcome, cpuMs, watchdog.peakBytes);
     let retire = false;
     if (result.error?.type === 'memory_limit' && 'stop' in outcome) {
-      // isolated-vm sometimes disposes an OOM isolate but keeps its thread busy (see notes/runtime.md); if the
-      // guest's promise does not settle, this process is no longer trustworthy and the pool replaces it.
+      // isolated-vm sometimes disposes an OOM isolate but keeps its thread busy (measured on these machines; see
+      // ../shared/notes/runtime.md); if the guest's promise does not settle, this process is no longer trustworthy
+      // and the pool replaces it.
       const settled = await Promise.race([
         launched.then(() => true),
         new Promise<boolean>((resolve) => setTimeout(resolve, SETTLE_GRACE_MS, false)),

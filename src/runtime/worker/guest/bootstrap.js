@@ -3,6 +3,8 @@
 // and the skill's `ctx` on top of it. It returns `control`, which only the worker holds (as a Reference): the
 // worker calls it to launch `run` and to deliver results of asynchronous host calls.
 // Evaluated by the worker as `return (source)(globalThis, $0)`.
+// The outer function is this script's scope, not a unit of logic: it is evaluated once per context, so everything
+// it defines stays private to the guest; the helpers inside it are the units, each short.
 (function bootstrap(g, send) {
   const { stringify, parse } = JSON;
   const { freeze, defineProperty, keys } = Object;

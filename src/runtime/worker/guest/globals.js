@@ -1,5 +1,7 @@
 // Plain-JS web helpers installed into every fresh context before any skill code runs. An isolate has none of
 // these, and skills expect them. Evaluated by the worker as `(source)(globalThis)`; kept dependency-free.
+// The outer function is this script's scope, not a unit of logic: it is evaluated once per context, so everything
+// it defines stays private to the guest; the helpers inside it are the units, each short.
 (function installGlobals(g) {
   const define = (name, value) =>
     Object.defineProperty(g, name, { value, writable: true, configurable: true, enumerable: false });

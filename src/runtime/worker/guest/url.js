@@ -1,6 +1,8 @@
 // A small WHATWG-like URL and URLSearchParams for the guest (isolates have neither). It covers absolute URLs with
 // an authority (http, https, ws, ...), opaque URLs (mailto:, data:) and relative references against a base;
 // it does not do IDNA or full percent-encoding sets. Evaluated by the worker as `(source)(globalThis)`.
+// The outer function is this script's scope, not a unit of logic: it is evaluated once per context, so everything
+// it defines stays private to the guest; the helpers inside it are the units, each short.
 (function installUrl(g) {
   const encode = (s) => encodeURIComponent(s).replace(/%20/g, '+');
   const decode = (s) => {
