@@ -2827,68 +2827,7 @@ export interface components {
             score: number;
             version: components["schemas"]["SkillVersion"];
         };
-        SkillVersion: {
-            /**
-             * Format: uuid
-             * @description Version id
-             * @example 019a8a47-8000-7000-9000-000000000001
-             */
-            id: string;
-            /**
-             * Format: uuid
-             * @description Skill id
-             * @example 019a8a47-7d8e-7c3b-9a53-1f0d2b3c4d5e
-             */
-            skill_id: string;
-            /**
-             * @description Skill name
-             * @example csv-to-json
-             */
-            name: string;
-            /**
-             * @description Semantic version
-             * @example 1.2.0
-             */
-            version: string;
-            /**
-             * @description Lifecycle: draft -> published -> deprecated
-             * @example published
-             * @enum {string}
-             */
-            status: "draft" | "published" | "deprecated";
-            /**
-             * @description Hash over every file path and content
-             * @example 9f86d081...
-             */
-            sha256: string;
-            /**
-             * @description Total size of the files
-             * @example 20480
-             */
-            size_bytes: number;
-            /**
-             * @description Number of files
-             * @example 4
-             */
-            file_count: number;
-            /**
-             * Format: date-time
-             * @description Upload time
-             * @example 2026-11-24T08:00:00.000Z
-             */
-            created_at: string;
-            /**
-             * Format: date-time
-             * @description Publish time
-             * @example 2026-11-24T08:00:00.000Z
-             */
-            published_at: string | null;
-            /**
-             * Format: date-time
-             * @description Deprecation time
-             * @example 2026-11-24T08:00:00.000Z
-             */
-            deprecated_at: string | null;
+        SkillVersion: components["schemas"]["VersionSummary"] & {
             /**
              * @description Description from SKILL.md
              * @example Converts CSV to JSON
@@ -2986,6 +2925,69 @@ export interface components {
              * @example alice
              */
             created_by: string;
+        };
+        VersionSummary: {
+            /**
+             * Format: uuid
+             * @description Version id
+             * @example 019a8a47-8000-7000-9000-000000000001
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description Skill id
+             * @example 019a8a47-7d8e-7c3b-9a53-1f0d2b3c4d5e
+             */
+            skill_id: string;
+            /**
+             * @description Skill name
+             * @example csv-to-json
+             */
+            name: string;
+            /**
+             * @description Semantic version
+             * @example 1.2.0
+             */
+            version: string;
+            /**
+             * @description Lifecycle: draft -> published -> deprecated
+             * @example published
+             * @enum {string}
+             */
+            status: "draft" | "published" | "deprecated";
+            /**
+             * @description Hash over every file path and content
+             * @example 9f86d081...
+             */
+            sha256: string;
+            /**
+             * @description Total size of the files
+             * @example 20480
+             */
+            size_bytes: number;
+            /**
+             * @description Number of files
+             * @example 4
+             */
+            file_count: number;
+            /**
+             * Format: date-time
+             * @description Upload time
+             * @example 2026-11-24T08:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description Publish time
+             * @example 2026-11-24T08:00:00.000Z
+             */
+            published_at: string | null;
+            /**
+             * Format: date-time
+             * @description Deprecation time
+             * @example 2026-11-24T08:00:00.000Z
+             */
+            deprecated_at: string | null;
         };
         FileInfo: {
             /**
@@ -3150,74 +3152,7 @@ export interface components {
              */
             next_cursor: string | null;
         };
-        SkillDetail: {
-            /**
-             * Format: uuid
-             * @description Skill id
-             * @example 019a8a47-7d8e-7c3b-9a53-1f0d2b3c4d5e
-             */
-            id: string;
-            /**
-             * @description Unique name within the organisation
-             * @example csv-to-json
-             */
-            name: string;
-            /**
-             * @description What the skill does and when to use it
-             * @example Converts CSV to JSON
-             */
-            description: string;
-            /**
-             * @description Tags
-             * @example [
-             *       "csv",
-             *       "json"
-             *     ]
-             */
-            tags: string[];
-            /**
-             * @description "user": only the owner sees it; "org": everyone in the organisation
-             * @example org
-             * @enum {string}
-             */
-            visibility: "user" | "org";
-            /**
-             * @description User who created it
-             * @example alice
-             */
-            owner_id: string;
-            /**
-             * @description Highest published, non-deprecated version
-             * @example 1.2.0
-             */
-            latest_version: string | null;
-            /**
-             * Format: uuid
-             * @description Id of that version
-             * @example null
-             */
-            latest_version_id: string | null;
-            /**
-             * @description Whether the latest version has code to run
-             * @example true
-             */
-            runnable: boolean;
-            /** @description Declared inputs of the latest version */
-            inputs: components["schemas"]["IoField"][] | null;
-            /** @description Declared outputs of the latest version */
-            outputs: components["schemas"]["IoField"][] | null;
-            /**
-             * Format: date-time
-             * @description When the skill was created
-             * @example 2026-11-24T08:00:00.000Z
-             */
-            created_at: string;
-            /**
-             * Format: date-time
-             * @description When the skill last changed
-             * @example 2026-11-24T08:00:00.000Z
-             */
-            updated_at: string;
+        SkillDetail: components["schemas"]["SkillSummary"] & {
             /** @description SKILL.md body of the latest version (include=instructions) */
             instructions?: string;
             /** @description Files of the latest version (include=instructions) */
@@ -3250,69 +3185,6 @@ export interface components {
              * @example null
              */
             next_cursor: string | null;
-        };
-        VersionSummary: {
-            /**
-             * Format: uuid
-             * @description Version id
-             * @example 019a8a47-8000-7000-9000-000000000001
-             */
-            id: string;
-            /**
-             * Format: uuid
-             * @description Skill id
-             * @example 019a8a47-7d8e-7c3b-9a53-1f0d2b3c4d5e
-             */
-            skill_id: string;
-            /**
-             * @description Skill name
-             * @example csv-to-json
-             */
-            name: string;
-            /**
-             * @description Semantic version
-             * @example 1.2.0
-             */
-            version: string;
-            /**
-             * @description Lifecycle: draft -> published -> deprecated
-             * @example published
-             * @enum {string}
-             */
-            status: "draft" | "published" | "deprecated";
-            /**
-             * @description Hash over every file path and content
-             * @example 9f86d081...
-             */
-            sha256: string;
-            /**
-             * @description Total size of the files
-             * @example 20480
-             */
-            size_bytes: number;
-            /**
-             * @description Number of files
-             * @example 4
-             */
-            file_count: number;
-            /**
-             * Format: date-time
-             * @description Upload time
-             * @example 2026-11-24T08:00:00.000Z
-             */
-            created_at: string;
-            /**
-             * Format: date-time
-             * @description Publish time
-             * @example 2026-11-24T08:00:00.000Z
-             */
-            published_at: string | null;
-            /**
-             * Format: date-time
-             * @description Deprecation time
-             * @example 2026-11-24T08:00:00.000Z
-             */
-            deprecated_at: string | null;
         };
         PromptRequest: {
             /**

@@ -8,6 +8,10 @@ import { z } from 'zod';
 export const timestamp = (description: string) =>
   z.string().meta({ description, example: '2026-11-24T08:00:00.000Z', format: 'date-time' });
 
+/** A database timestamp as the API writes it. */
+export const iso = (value: Date | string) => new Date(value).toISOString();
+export const isoOrNull = (value: Date | string | null) => (value === null ? null : iso(value));
+
 /** One page of a keyset-paginated list, named `name` in the OpenAPI document. */
 export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
   z

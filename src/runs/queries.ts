@@ -6,6 +6,7 @@ import type { Caller } from '../auth/caller.ts';
 import { UUID } from '../db/where.ts';
 import { AppError } from '../errors.ts';
 import type { RunStatus } from '../runtime/types.ts';
+import { iso } from '../schemas.ts';
 import type { RunContext } from './context.ts';
 import { type RunEvent, replayFinished } from './events.ts';
 import { type ArtifactRow, isFinal, type RunRow, toArtifact, toRun } from './rows.ts';
@@ -71,7 +72,7 @@ export function createRunQueries(k: RunContext) {
         id: c.id,
         skill: c.kind === 'skill' ? c.skill_name : c.kind,
         status: c.status,
-        created_at: new Date(c.created_at).toISOString(),
+        created_at: iso(c.created_at),
       })),
     );
   }

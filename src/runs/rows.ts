@@ -6,6 +6,7 @@
 import type { Caller } from '../auth/caller.ts';
 import { FINAL_STATUSES } from '../runtime/schemas.ts';
 import type { LogLine, RunError, RunStatus, RunUsage } from '../runtime/types.ts';
+import { iso, isoOrNull } from '../schemas.ts';
 import type { RuntimeVersion } from '../skills/runnable.ts';
 import type { ArtifactDto, RunDto } from './schemas.ts';
 
@@ -52,9 +53,6 @@ export interface Target {
   skillName: string;
   version: RuntimeVersion;
 }
-
-const iso = (value: Date | string) => new Date(value).toISOString();
-const isoOrNull = (value: Date | string | null) => (value === null ? null : iso(value));
 
 export const isFinal = (status: RunStatus) => (FINAL_STATUSES as readonly RunStatus[]).includes(status);
 

@@ -8,6 +8,7 @@ import { type Caller, requireRole } from '../auth/caller.ts';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
+import { iso } from '../schemas.ts';
 import { createSecretRowStore, type SecretRow } from './secrets-store.ts';
 
 /**
@@ -49,8 +50,8 @@ export interface SecretInfo {
 
 const info = (r: SecretRow): SecretInfo => ({
   name: r.name,
-  created_at: new Date(r.created_at).toISOString(),
-  updated_at: new Date(r.updated_at).toISOString(),
+  created_at: iso(r.created_at),
+  updated_at: iso(r.updated_at),
 });
 
 /**

@@ -256,6 +256,19 @@ function readTags(r: Reading): string[] {
   return [...new Set((tags ?? []).map((t) => t.toLowerCase()))];
 }
 
+/** The run settings of a (stored) manifest, each with its default when the version does not set it. */
+export function runSettings(m: Partial<SkillManifest>) {
+  return {
+    inputSchema: m.inputSchema ?? null,
+    outputSchema: m.outputSchema ?? null,
+    allowNetwork: m.allowNetwork ?? false,
+    networkAllowlist: m.networkAllowlist ?? [],
+    secrets: m.secrets ?? [],
+    timeoutMs: m.timeoutMs ?? null,
+    memoryMb: m.memoryMb ?? null,
+  };
+}
+
 /** Parses and validates SKILL.md. Never throws: problems come back as errors (blocking) and warnings. */
 export function parseSkillMd(source: string, folderName: string | undefined): ParsedSkillMd {
   const { body, ...r } = splitFrontMatter(source) satisfies Reading & { body: string };

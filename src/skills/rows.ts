@@ -1,5 +1,6 @@
 import type { FieldError } from '../errors.ts';
-import { type IoField, storedManifest } from './manifest.ts';
+import { iso, isoOrNull } from '../schemas.ts';
+import { type IoField, runSettings, storedManifest } from './manifest.ts';
 import type { FileInfo, SkillSummary, SkillVersionDto, VersionSummary } from './schemas.ts';
 
 /** Row shapes as the database returns them, and their mapping to API objects. */
@@ -51,9 +52,6 @@ export interface FileRow {
   mime: string;
 }
 
-const iso = (value: Date | string) => new Date(value).toISOString();
-const isoOrNull = (value: Date | string | null) => (value === null ? null : iso(value));
-
 export function toSkillSummary(row: SkillRow): SkillSummary {
   return {
     id: row.id,
@@ -90,6 +88,7 @@ export function toVersionSummary(row: VersionRow): VersionSummary {
 
 export function toSkillVersion(row: VersionRow, files: FileRow[]): SkillVersionDto {
   const manifest = storedManifest(row.metadata);
+  const run = runSettings(manifest);
   const frontMatter = (row.metadata['front_matter'] ?? {}) as Record<string, unknown>;
   return {
     ...toVersionSummary(row),
@@ -100,13 +99,13 @@ export function toSkillVersion(row: VersionRow, files: FileRow[]): SkillVersionD
     tags: row.tags,
     inputs: row.inputs,
     outputs: row.outputs,
-    input_schema: manifest.inputSchema ?? null,
-    output_schema: manifest.outputSchema ?? null,
-    allow_network: manifest.allowNetwork ?? false,
-    network_allowlist: manifest.networkAllowlist ?? [],
-    secrets: manifest.secrets ?? [],
-    timeout_ms: manifest.timeoutMs ?? null,
-    memory_mb: manifest.memoryMb ?? null,
+    input_schema: run.inputSchema,
+    output_schema: run.outputSchema,
+    allow_network: run.allowNetwork,
+    network_allowlist: run.networkAllowlist,
+    secrets: run.secrets,
+    timeout_ms: run.timeoutMs,
+    memory_mb: run.memoryMb,
     license: manifest.license ?? null,
     compatibility: manifest.compatibility ?? null,
     metadata: manifest.metadata ?? {},

@@ -2,7 +2,7 @@
  * What the sandbox needs to run a version: its JavaScript modules keyed by bundle path, source maps, and the run
  * settings from its manifest. Built from stored files on the server and from a packed folder by the CLI.
  */
-import { type IoField, storedManifest } from './manifest.ts';
+import { type IoField, runSettings, storedManifest } from './manifest.ts';
 
 /** Everything needed to run one version; versions are immutable, so this is cached by version id. */
 export interface RuntimeVersion {
@@ -72,7 +72,6 @@ export function toRuntimeVersion(
   },
   files: readonly ModuleSource[],
 ): RuntimeVersion {
-  const manifest = storedManifest(version.metadata);
   return {
     id: version.id,
     skillId: version.skill_id,
@@ -82,12 +81,6 @@ export function toRuntimeVersion(
     ...moduleMap(files),
     inputs: version.inputs,
     outputs: version.outputs,
-    inputSchema: manifest.inputSchema ?? null,
-    outputSchema: manifest.outputSchema ?? null,
-    allowNetwork: manifest.allowNetwork ?? false,
-    networkAllowlist: manifest.networkAllowlist ?? [],
-    secrets: manifest.secrets ?? [],
-    timeoutMs: manifest.timeoutMs ?? null,
-    memoryMb: manifest.memoryMb ?? null,
+    ...runSettings(storedManifest(version.metadata)),
   };
 }

@@ -45,13 +45,22 @@ export const SkillSummarySchema = z
   })
   .meta({ id: 'SkillSummary' });
 
-export const SkillDetailSchema = SkillSummarySchema.extend({
-  instructions: z
-    .string()
-    .optional()
-    .meta({ description: 'SKILL.md body of the latest version (include=instructions)' }),
-  files: z.array(FileInfoSchema).optional().meta({ description: 'Files of the latest version (include=instructions)' }),
-}).meta({ id: 'SkillDetail' });
+// An intersection (not .extend) so the OpenAPI document says `allOf: [SkillSummary, ...]` and the SDK type reuses it.
+export const SkillDetailSchema = z
+  .intersection(
+    SkillSummarySchema,
+    z.object({
+      instructions: z
+        .string()
+        .optional()
+        .meta({ description: 'SKILL.md body of the latest version (include=instructions)' }),
+      files: z
+        .array(FileInfoSchema)
+        .optional()
+        .meta({ description: 'Files of the latest version (include=instructions)' }),
+    }),
+  )
+  .meta({ id: 'SkillDetail' });
 
 export const VersionStatusSchema = z
   .enum(['draft', 'published', 'deprecated'])
@@ -73,40 +82,49 @@ export const VersionSummarySchema = z
   })
   .meta({ id: 'VersionSummary' });
 
-export const SkillVersionSchema = VersionSummarySchema.extend({
-  description: z.string().meta({ description: 'Description from SKILL.md', example: 'Converts CSV to JSON' }),
-  instructions: z.string().meta({ description: 'SKILL.md body: what an agent reads', example: '# CSV to JSON\n...' }),
-  entrypoint: z
-    .string()
-    .nullable()
-    .meta({ description: 'Module that exports run(); null = instructions only', example: 'scripts/main.ts' }),
-  runnable: z.boolean().meta({ description: 'Whether it has code to run', example: true }),
-  tags: z.array(z.string()).meta({ description: 'Tags', example: ['csv'] }),
-  inputs: z.array(IoFieldSchema).nullable().meta({ description: 'Declared inputs' }),
-  outputs: z.array(IoFieldSchema).nullable().meta({ description: 'Declared outputs' }),
-  input_schema: z
-    .record(z.string(), z.unknown())
-    .nullable()
-    .meta({ description: 'JSON Schema of the input, when declared' }),
-  output_schema: z
-    .record(z.string(), z.unknown())
-    .nullable()
-    .meta({ description: 'JSON Schema of the output, when declared' }),
-  allow_network: z.boolean().meta({ description: 'Whether ctx.fetch is allowed', example: false }),
-  network_allowlist: z
-    .array(z.string())
-    .meta({ description: 'Hosts ctx.fetch may reach', example: ['api.github.com'] }),
-  secrets: z.array(z.string()).meta({ description: 'Secret names the skill receives', example: [] }),
-  timeout_ms: z.number().int().nullable().meta({ description: 'Requested run deadline', example: 10000 }),
-  memory_mb: z.number().int().nullable().meta({ description: 'Requested isolate memory', example: 64 }),
-  license: z.string().nullable().meta({ description: 'License', example: 'MIT' }),
-  compatibility: z.string().nullable().meta({ description: 'Environment requirements', example: null }),
-  metadata: z.record(z.string(), z.string()).meta({ description: 'Free-form string map from SKILL.md', example: {} }),
-  front_matter: z.record(z.string(), z.unknown()).meta({ description: 'SKILL.md front matter as written' }),
-  warnings: z.array(FieldErrorSchema).meta({ description: 'Validation warnings recorded at upload' }),
-  files: z.array(FileInfoSchema).meta({ description: 'Every file of the bundle' }),
-  created_by: z.string().meta({ description: 'Uploader', example: 'alice' }),
-}).meta({ id: 'SkillVersion' });
+export const SkillVersionSchema = z
+  .intersection(
+    VersionSummarySchema,
+    z.object({
+      description: z.string().meta({ description: 'Description from SKILL.md', example: 'Converts CSV to JSON' }),
+      instructions: z
+        .string()
+        .meta({ description: 'SKILL.md body: what an agent reads', example: '# CSV to JSON\n...' }),
+      entrypoint: z
+        .string()
+        .nullable()
+        .meta({ description: 'Module that exports run(); null = instructions only', example: 'scripts/main.ts' }),
+      runnable: z.boolean().meta({ description: 'Whether it has code to run', example: true }),
+      tags: z.array(z.string()).meta({ description: 'Tags', example: ['csv'] }),
+      inputs: z.array(IoFieldSchema).nullable().meta({ description: 'Declared inputs' }),
+      outputs: z.array(IoFieldSchema).nullable().meta({ description: 'Declared outputs' }),
+      input_schema: z
+        .record(z.string(), z.unknown())
+        .nullable()
+        .meta({ description: 'JSON Schema of the input, when declared' }),
+      output_schema: z
+        .record(z.string(), z.unknown())
+        .nullable()
+        .meta({ description: 'JSON Schema of the output, when declared' }),
+      allow_network: z.boolean().meta({ description: 'Whether ctx.fetch is allowed', example: false }),
+      network_allowlist: z
+        .array(z.string())
+        .meta({ description: 'Hosts ctx.fetch may reach', example: ['api.github.com'] }),
+      secrets: z.array(z.string()).meta({ description: 'Secret names the skill receives', example: [] }),
+      timeout_ms: z.number().int().nullable().meta({ description: 'Requested run deadline', example: 10000 }),
+      memory_mb: z.number().int().nullable().meta({ description: 'Requested isolate memory', example: 64 }),
+      license: z.string().nullable().meta({ description: 'License', example: 'MIT' }),
+      compatibility: z.string().nullable().meta({ description: 'Environment requirements', example: null }),
+      metadata: z
+        .record(z.string(), z.string())
+        .meta({ description: 'Free-form string map from SKILL.md', example: {} }),
+      front_matter: z.record(z.string(), z.unknown()).meta({ description: 'SKILL.md front matter as written' }),
+      warnings: z.array(FieldErrorSchema).meta({ description: 'Validation warnings recorded at upload' }),
+      files: z.array(FileInfoSchema).meta({ description: 'Every file of the bundle' }),
+      created_by: z.string().meta({ description: 'Uploader', example: 'alice' }),
+    }),
+  )
+  .meta({ id: 'SkillVersion' });
 
 export const UploadResultSchema = z
   .object({

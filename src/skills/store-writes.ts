@@ -11,6 +11,13 @@ import type { Bundle } from './bundle.ts';
 import type { VersionRow } from './rows.ts';
 import { versionOrderColumns } from './version-order.ts';
 
+/** Who writes, through which connection (a transaction), at which clock. */
+interface Tx {
+  q: Queryable;
+  clock: Clock;
+  caller: Caller;
+}
+
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
 
 export interface NewSkill {
@@ -27,15 +34,7 @@ export interface NewVersion {
   warnings: FieldError[];
 }
 
-async function audit(
-  q: Queryable,
-  clock: Clock,
-  caller: Caller,
-  action: string,
-  targetType: string,
-  targetId: string,
-  data = {},
-) {
+async function audit({ q, clock, caller }: Tx, action: string, targetType: string, targetId: string, data = {}) {
   await q.query(
     `insert into audit_log (id, org_id, actor_id, action, target_type, target_id, data, created_at)
      values ($1, $2, $3, $4, $5, $6, $7, $8)`,
@@ -43,7 +42,8 @@ async function audit(
   );
 }
 
-async function insertSkill(q: Queryable, clock: Clock, caller: Caller, input: NewSkill): Promise<string> {
+async function insertSkill(tx: Tx, input: NewSkill): Promise<string> {
+  const { q, clock, caller } = tx;
   const id = uuidv7();
   try {
     await q.query(
@@ -58,14 +58,12 @@ async function insertSkill(q: Queryable, clock: Clock, caller: Caller, input: Ne
       `A skill named "${input.name}" already exists; upload a new version with POST /skills/${input.name}/versions`,
     );
   }
-  await audit(q, clock, caller, 'skill.create', 'skill', id);
+  await audit(tx, 'skill.create', 'skill', id);
   return id;
 }
 
 async function insertVersionRow(
-  q: Queryable,
-  clock: Clock,
-  caller: Caller,
+  { q, clock, caller }: Tx,
   skill: { id: string; name: string },
   bundle: Bundle,
   v: NewVersion,
@@ -115,15 +113,9 @@ async function insertVersionRow(
   return id;
 }
 
-async function insertVersion(
-  q: Queryable,
-  clock: Clock,
-  caller: Caller,
-  skill: { id: string; name: string },
-  bundle: Bundle,
-  v: NewVersion,
-): Promise<string> {
-  const id = await insertVersionRow(q, clock, caller, skill, bundle, v);
+async function insertVersion(tx: Tx, skill: { id: string; name: string }, bundle: Bundle, v: NewVersion) {
+  const { q, clock } = tx;
+  const id = await insertVersionRow(tx, skill, bundle, v);
   for (const file of bundle.files) {
     await q.query(
       `insert into skill_files (version_id, path, sha256, size, mime, content, compiled_js, source_map)
@@ -142,15 +134,15 @@ async function insertVersion(
     );
   }
   const m = bundle.manifest;
-  if (v.publish) await syncSkillFromVersion(q, clock, skill.id, m.description, m.tags);
+  if (v.publish) await syncSkillFromVersion(tx, skill.id, m.description, m.tags);
   else await q.query('update skills set updated_at = $2 where id = $1', [skill.id, clock.now()]);
   const action = v.publish ? 'version.upload_published' : 'version.upload';
-  await audit(q, clock, caller, action, 'skill_version', id, { version: v.version });
+  await audit(tx, action, 'skill_version', id, { version: v.version });
   return id;
 }
 
 /** A published version's description and tags become the skill's. */
-async function syncSkillFromVersion(q: Queryable, clock: Clock, skillId: string, description: string, tags: string[]) {
+async function syncSkillFromVersion({ q, clock }: Tx, skillId: string, description: string, tags: string[]) {
   await q.query('update skills set description = $2, tags = $3, updated_at = $4 where id = $1', [
     skillId,
     description,
@@ -160,14 +152,17 @@ async function syncSkillFromVersion(q: Queryable, clock: Clock, skillId: string,
 }
 
 export function createSkillWrites(db: Database, clock: Clock) {
+  /** Runs `fn` in one transaction, writing as `caller`. */
+  const write = <T>(caller: Caller, fn: (tx: Tx) => Promise<T>) => db.transaction((q) => fn({ q, clock, caller }));
+
   return {
-    createSkill: (caller: Caller, input: NewSkill) => db.transaction((tx) => insertSkill(tx, clock, caller, input)),
+    createSkill: (caller: Caller, input: NewSkill) => write(caller, (tx) => insertSkill(tx, input)),
 
     /** A new skill and its first version, in one transaction. */
     createSkillWithVersion: (caller: Caller, input: NewSkill, bundle: Bundle, version: NewVersion) =>
-      db.transaction(async (tx) => {
-        const skillId = await insertSkill(tx, clock, caller, input);
-        const versionId = await insertVersion(tx, clock, caller, { id: skillId, name: input.name }, bundle, version);
+      write(caller, async (tx) => {
+        const skillId = await insertSkill(tx, input);
+        const versionId = await insertVersion(tx, { id: skillId, name: input.name }, bundle, version);
         return { skillId, versionId };
       }),
 
@@ -181,12 +176,13 @@ export function createSkillWrites(db: Database, clock: Clock) {
       bundle: Bundle,
       choose: (existing: string[]) => NewVersion,
     ) =>
-      db.transaction(async (tx) => {
-        const existing = await tx.query<{ version: string }>('select version from skill_versions where skill_id = $1', [
-          skill.id,
-        ]);
+      write(caller, async (tx) => {
+        const existing = await tx.q.query<{ version: string }>(
+          'select version from skill_versions where skill_id = $1',
+          [skill.id],
+        );
         const version = choose(existing.map((r) => r.version));
-        return { versionId: await insertVersion(tx, clock, caller, skill, bundle, version), ...version };
+        return { versionId: await insertVersion(tx, skill, bundle, version), ...version };
       }),
 
     updateSkill: (
@@ -194,8 +190,8 @@ export function createSkillWrites(db: Database, clock: Clock) {
       skillId: string,
       patch: { description?: string; tags?: string[]; visibility?: 'user' | 'org' },
     ) =>
-      db.transaction(async (tx) => {
-        await tx.query(
+      write(caller, async (tx) => {
+        await tx.q.query(
           `update skills set description = coalesce($2, description), tags = coalesce($3, tags),
              visibility = coalesce($4, visibility), updated_at = $5 where id = $1`,
           [
@@ -206,28 +202,29 @@ export function createSkillWrites(db: Database, clock: Clock) {
             clock.now(),
           ],
         );
-        await audit(tx, clock, caller, 'skill.update', 'skill', skillId, patch);
+        await audit(tx, 'skill.update', 'skill', skillId, patch);
       }),
 
     /** Soft delete: the name stays taken and the skill's runs keep pointing at it. */
     deleteSkill: (caller: Caller, skillId: string) =>
-      db.transaction(async (tx) => {
-        await tx.query('update skills set deleted_at = $2, updated_at = $2 where id = $1', [skillId, clock.now()]);
-        await audit(tx, clock, caller, 'skill.delete', 'skill', skillId);
+      write(caller, async (tx) => {
+        await tx.q.query('update skills set deleted_at = $2, updated_at = $2 where id = $1', [skillId, clock.now()]);
+        await audit(tx, 'skill.delete', 'skill', skillId);
       }),
 
     setVersionStatus: (caller: Caller, version: VersionRow, target: 'published' | 'deprecated') =>
-      db.transaction(async (tx) => {
+      write(caller, async (tx) => {
         const column = target === 'published' ? 'published_at' : 'deprecated_at';
-        await tx.query(`update skill_versions set status = $2, ${column} = $3 where id = $1`, [
+        await tx.q.query(`update skill_versions set status = $2, ${column} = $3 where id = $1`, [
           version.id,
           target,
           clock.now(),
         ]);
-        if (target === 'published')
-          await syncSkillFromVersion(tx, clock, version.skill_id, version.description, version.tags);
+        if (target === 'published') {
+          await syncSkillFromVersion(tx, version.skill_id, version.description, version.tags);
+        }
         const action = `version.${target === 'published' ? 'publish' : 'deprecate'}`;
-        await audit(tx, clock, caller, action, 'skill_version', version.id);
+        await audit(tx, action, 'skill_version', version.id);
       }),
   };
 }

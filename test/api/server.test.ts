@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
 import { openDatabase } from '../../src/db/open.ts';
-import { type RunningServer, startServer } from '../../src/server.ts';
+import type { RunningServer } from '../../src/server.ts';
 import { bundleForm, type FileMap, runnableSkill, skillMd, zipOf } from '../helpers/bundles.ts';
+import { startTestServer } from '../helpers/server.ts';
 
 // startServer's own wiring: what reaches the app from the configuration, and what close() winds down.
 describe('the real server', () => {
@@ -14,17 +14,9 @@ describe('the real server', () => {
   let headers: Record<string, string>;
 
   beforeAll(async () => {
-    server = await startServer({
-      ...loadConfig({}),
-      PORT: 0,
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'silent',
-      LOAD_EXAMPLES: false,
-      RUN_WORKERS: 1,
-      PUBLIC_URL: 'https://skills.example.com',
-    });
-    headers = { authorization: `Bearer ${readFileSync(join(dataDir, 'admin-token'), 'utf8')}` };
+    const started = await startTestServer(dataDir, { PUBLIC_URL: 'https://skills.example.com' });
+    server = started.server;
+    headers = { authorization: `Bearer ${started.token}` };
   });
   afterAll(async () => {
     await server?.close();

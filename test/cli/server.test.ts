@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import { type RunningServer, startServer } from '../../src/server.ts';
+import type { RunningServer } from '../../src/server.ts';
+import { startTestServer } from '../helpers/server.ts';
 import { cli, tempDir } from './helpers.ts';
 
 // The real server (embedded database, sandbox workers) on a free port; the CLI talks to it over HTTP.
@@ -13,16 +13,9 @@ describe('publish and run against a real server', () => {
 
   beforeAll(async () => {
     const dataDir = join(work, 'data');
-    server = await startServer({
-      ...loadConfig({}),
-      PORT: 0,
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'silent',
-      LOAD_EXAMPLES: false,
-      RUN_WORKERS: 1,
-    });
-    auth = ['--url', server.url, '--token', readFileSync(join(dataDir, 'admin-token'), 'utf8')];
+    const started = await startTestServer(dataDir);
+    server = started.server;
+    auth = ['--url', server.url, '--token', started.token];
   });
   afterAll(() => server?.close());
 
