@@ -42,7 +42,7 @@ import {
   toArtifact,
   toRun,
 } from './store.ts';
-import { validateInput, validateOutput } from './validate.ts';
+import { inputError, validateOutput } from './validate.ts';
 
 export interface RunServiceDeps {
   db: Database;
@@ -61,7 +61,6 @@ export interface RunServiceDeps {
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MEMORY_MB = 64;
 export const MAX_DEPTH = 5;
-export const MAX_INPUT_BYTES = 1024 * 1024;
 
 interface Target {
   skillId: string;
@@ -219,14 +218,9 @@ export function createRunService(deps: RunServiceDeps) {
     events.emit(row.id, { event: 'status', data: { id: row.id, status: 'running' } });
     const v = target.version;
     let result: SandboxResult;
-    const inputBytes = JSON.stringify(input ?? null).length;
-    const inputErrors =
-      inputBytes > MAX_INPUT_BYTES
-        ? [{ field: 'input', message: `larger than ${MAX_INPUT_BYTES} bytes` }]
-        : validateInput(v, input, new Set(files.keys()));
-    if (inputErrors.length > 0) {
-      const n = inputErrors.length;
-      result = failure('failed', 'invalid_input', `The input has ${n} invalid field${n === 1 ? '' : 's'}`, inputErrors);
+    const invalid = inputError(v, input, new Set(files.keys()));
+    if (invalid) {
+      result = failure('failed', invalid.type, invalid.message, invalid.errors);
     } else if (!v.entrypoint) {
       result = failure(
         'failed',

@@ -1,5 +1,6 @@
 /** SQL for runs, artifacts and the runnable parts of a version. Rows map to the API objects in `schemas.ts`. */
 import type { Database, Queryable } from '../db/database.ts';
+import { buildModuleMap, moduleKey } from '../runtime/module-map.ts';
 import type { LogLine, RunError, RunStatus, RunUsage } from '../runtime/types.ts';
 import type { IoField } from '../skills/manifest.ts';
 import { CONTENT_BASE64, decodeContent } from '../skills/store.ts';
@@ -63,7 +64,6 @@ export interface RuntimeVersion {
 
 const iso = (value: Date | string) => new Date(value).toISOString();
 const isoOrNull = (value: Date | string | null) => (value === null ? null : iso(value));
-const jsKey = (path: string) => path.replace(/\.(m|c)?tsx?$/, '.js');
 
 export function toArtifact(row: ArtifactRow): ArtifactDto {
   return {
@@ -283,20 +283,9 @@ export function createRunStore(db: Database) {
             )
           ).map(decodeContent)
         : [];
-      const modules: Record<string, string> = {};
-      const sourceMaps: Record<string, string> = {};
-      const decoder = new TextDecoder();
-      // Real JavaScript files first: a bundled `scripts/main.js` (pack --bundle-deps) must win over the transpiled
-      // `scripts/main.ts` that maps to the same key.
-      for (const f of files) {
-        if (f.compiled_js === null && !/\.(m|c)?ts$/.test(f.path) && f.content)
-          modules[f.path] = decoder.decode(f.content);
-      }
-      for (const f of files) {
-        if (f.compiled_js === null || Object.hasOwn(modules, jsKey(f.path))) continue;
-        modules[jsKey(f.path)] = f.compiled_js;
-        if (f.source_map) sourceMaps[jsKey(f.path)] = f.source_map;
-      }
+      const { modules, sourceMaps } = buildModuleMap(
+        files.map((f) => ({ path: f.path, data: f.content, compiledJs: f.compiled_js, sourceMap: f.source_map })),
+      );
       const m = v.metadata?.manifest ?? {};
       const get = <T>(key: string, fallback: T) => (m[key] ?? fallback) as T;
       return {
@@ -304,7 +293,7 @@ export function createRunStore(db: Database) {
         skillId: v.skill_id,
         name: v.name,
         version: v.version,
-        entrypoint: v.entrypoint ? (/\.(m|c)?ts$/.test(v.entrypoint) ? jsKey(v.entrypoint) : v.entrypoint) : null,
+        entrypoint: v.entrypoint ? moduleKey(v.entrypoint) : null,
         modules,
         sourceMaps,
         inputs: v.inputs,
