@@ -965,7 +965,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/octet-stream": string;
+                        "application/octet-stream": Blob;
                     };
                 };
                 /** @description Not modified (If-None-Match) */
@@ -1338,7 +1338,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/zip": string;
+                        "application/zip": Blob;
                     };
                 };
                 /** @description The request is malformed or fails validation */
@@ -2219,7 +2219,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/octet-stream": string;
+                        "application/octet-stream": Blob;
                     };
                 };
                 /** @description The requested range */
@@ -2228,7 +2228,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/octet-stream": string;
+                        "application/octet-stream": Blob;
                     };
                 };
                 /** @description Not modified (If-None-Match) */
@@ -2776,7 +2776,7 @@ export interface components {
              * @default 5
              * @example 5
              */
-            top_k: number;
+            top_k?: number;
             /**
              * @description Only skills carrying every one of these tags
              * @example [
@@ -2799,7 +2799,7 @@ export interface components {
              * @default false
              * @example false
              */
-            include_drafts: boolean;
+            include_drafts?: boolean;
             /**
              * @description Drop results whose fused score is below this (scores compare within one query)
              * @example 0
@@ -2811,7 +2811,7 @@ export interface components {
              * @example hybrid
              * @enum {string}
              */
-            mode: "hybrid" | "fulltext" | "vector";
+            mode?: "hybrid" | "fulltext" | "vector";
         };
         SelectResponse: {
             /** @description Best first */
@@ -3022,7 +3022,7 @@ export interface components {
              * @default 3
              * @example 3
              */
-            max_skills: number;
+            max_skills?: number;
         };
         SkillSummary: {
             /**
@@ -3116,22 +3116,24 @@ export interface components {
              * @example org
              * @enum {string}
              */
-            visibility: "user" | "org";
+            visibility?: "user" | "org";
         };
         BundleUpload: {
             /**
              * Format: binary
              * @description A zip or tar.gz of the skill folder
              */
-            bundle?: string;
-            /** @description Files named by their path under one top-level folder */
-            "files[]"?: string[];
+            bundle?: Blob;
+            /** @description Files named by their path under one top-level folder (instead of bundle) */
+            "files[]"?: Blob[];
+            /** @description The same as files[] */
+            files?: Blob | Blob[];
             /**
              * @description Publish the new version at once
              * @example true
              * @enum {string}
              */
-            publish?: "true" | "false";
+            publish?: "0" | "1" | "true" | "false" | "on" | "off";
             /**
              * @description Overrides the version in SKILL.md
              * @example 1.0.0
@@ -3412,7 +3414,7 @@ export interface components {
              * @default false
              * @example false
              */
-            async: boolean;
+            async?: boolean;
             /** @description Steps run one after another; each step's output is the next step's input */
             chain?: components["schemas"]["RunStep"][];
             /** @description Steps run at once; the output is the array of their outputs */
@@ -3434,15 +3436,14 @@ export interface components {
         };
         RunMultipart: {
             /**
-             * @description The RunRequest as JSON text
+             * @description The RunRequest as JSON
              * @example {"skill":"csv-to-json","input":{"csv":"data.csv"}}
              */
             request: string;
-            /**
-             * Format: binary
-             * @description Any other part is a file for ctx.files, named by its field name ("files"/"files[]": its filename)
-             */
-            file?: string;
+            /** @description Files for ctx.files, each named by its filename; any other file part is named by its field name */
+            "files[]"?: Blob[];
+        } & {
+            [key: string]: unknown;
         };
         RunPage: {
             data: components["schemas"]["Run"][];

@@ -1,11 +1,14 @@
 import { Scalar } from '@scalar/hono-api-reference';
 import { requestId } from 'hono/request-id';
 import { bearerAuth } from '../auth/middleware.ts';
+import { checkReadiness } from '../db/readiness.ts';
 import { AppError } from '../errors.ts';
 import { createLocalEmbedder } from '../router/local-embedder.ts';
 import { createSearchService } from '../router/search.ts';
 import { createSecretStore } from '../runs/secrets.ts';
 import { createRunService } from '../runs/service.ts';
+import { createVersionPublisher } from '../runs/verify.ts';
+import { createPromptService } from '../skills/prompt.ts';
 import { createRegistry } from '../skills/registry.ts';
 import { artifactsRouter } from './artifacts/artifacts.index.ts';
 import type { AppDeps, AppServices } from './context.ts';
@@ -50,7 +53,6 @@ export function createApp(deps: AppDeps) {
     const started = performance.now();
     const logger = deps.logger.child({ request_id: c.get('requestId') });
     c.set('logger', logger);
-    c.set('deps', deps);
     c.set('services', services);
     await next();
     logger.info(
@@ -85,46 +87,61 @@ export function createApp(deps: AppDeps) {
 
 /** Builds the services from the infrastructure. Services are created lazily so the OpenAPI build needs no deps. */
 function createServices(deps: AppDeps): AppServices {
-  let registry: AppServices['registry'] | undefined;
-  let search: AppServices['search'] | undefined;
-  let runs: AppServices['runs'] | undefined;
-  let secrets: AppServices['secrets'] | undefined;
+  const built = new Map<keyof AppServices, unknown>();
+  const once = <K extends keyof AppServices>(name: K, build: () => AppServices[K]): AppServices[K] => {
+    if (!built.has(name)) built.set(name, build());
+    return built.get(name) as AppServices[K];
+  };
   const services: AppServices = {
     get registry() {
-      registry ??= createRegistry({
-        db: deps.db,
-        clock: deps.clock,
-        onVersionStored: (versionId) => deps.indexer?.enqueue(versionId),
-        rankSkills: (caller, query, limit) => services.search.rankSkillIds(caller, query, limit),
-      });
-      return registry;
+      return once('registry', () =>
+        createRegistry({
+          db: deps.db,
+          clock: deps.clock,
+          onVersionStored: (versionId) => deps.indexer?.enqueue(versionId),
+          rankSkills: (caller, query, limit) => services.search.rankSkillIds(caller, query, limit),
+        }),
+      );
     },
     get search() {
-      search ??= createSearchService({
-        db: deps.db,
-        embedder: deps.embedder ?? createLocalEmbedder(),
-        logger: deps.logger,
-      });
-      return search;
+      return once('search', () =>
+        createSearchService({ db: deps.db, embedder: deps.embedder ?? createLocalEmbedder(), logger: deps.logger }),
+      );
     },
     get secrets() {
-      secrets ??= createSecretStore({ db: deps.db, clock: deps.clock, key: deps.secretsKey });
-      return secrets;
+      return once('secrets', () => createSecretStore({ db: deps.db, clock: deps.clock, key: deps.secretsKey }));
     },
     get runs() {
       if (!deps.sandbox || !deps.blobs) throw new AppError('unavailable', 'Running skills is not configured here');
-      runs ??= createRunService({
-        db: deps.db,
-        clock: deps.clock,
-        logger: deps.logger,
-        sandbox: deps.sandbox,
-        blobs: deps.blobs,
-        registry: services.registry,
-        secrets: services.secrets,
-        limits: deps.runLimits,
-      });
-      return runs;
+      const { sandbox, blobs } = deps;
+      return once('runs', () =>
+        createRunService({
+          db: deps.db,
+          clock: deps.clock,
+          logger: deps.logger,
+          sandbox,
+          blobs,
+          registry: services.registry,
+          secrets: services.secrets,
+          limits: deps.runLimits,
+        }),
+      );
     },
+    get publisher() {
+      return once('publisher', () =>
+        createVersionPublisher({ registry: services.registry, runs: () => services.runs }),
+      );
+    },
+    get prompts() {
+      return once('prompts', () =>
+        createPromptService({
+          publicUrl: deps.publicUrl,
+          findSkill: (caller, ref) => services.registry.findSkill(caller, ref),
+          listAllPublished: (caller) => services.registry.listAllPublished(caller),
+        }),
+      );
+    },
+    readiness: (logger) => checkReadiness(deps.db, logger),
   };
   return services;
 }

@@ -2,12 +2,15 @@ import type { Caller } from '../auth/caller.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
+import type { Readiness } from '../db/readiness.ts';
 import type { Embedder } from '../router/embedder.ts';
 import type { Indexer } from '../router/indexer.ts';
 import type { SearchService } from '../router/search.ts';
 import type { SecretStore } from '../runs/secrets.ts';
 import type { RunService } from '../runs/service.ts';
+import type { VersionPublisher } from '../runs/verify.ts';
 import type { Sandbox } from '../runtime/types.ts';
+import type { PromptService } from '../skills/prompt.ts';
 import type { Registry } from '../skills/registry.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import type { Logger } from '../telemetry/logger.ts';
@@ -34,12 +37,18 @@ export interface AppDeps {
   runLimits?: { maxTimeoutMs?: number; maxMemoryMb?: number };
 }
 
-/** Services built once from the dependencies and shared by all handlers. */
+/** Services built once from the dependencies and shared by all handlers; handlers see these, not `AppDeps`. */
 export interface AppServices {
   registry: Registry;
   search: SearchService;
   runs: RunService;
   secrets: SecretStore;
+  /** Publishing, with the version's own tests first when asked. */
+  publisher: VersionPublisher;
+  /** `<available_skills>` prompt blocks. */
+  prompts: PromptService;
+  /** Whether the database is reachable and migrated (logged through the request's logger). */
+  readiness(logger: Logger): Promise<Readiness>;
 }
 
 /** Everything handlers reach through `c.var`. */
@@ -47,7 +56,6 @@ export interface AppVariables {
   requestId: string;
   logger: Logger;
   caller: Caller;
-  deps: AppDeps;
   services: AppServices;
 }
 

@@ -120,11 +120,18 @@ export function problemJson(c: Context, error: AppError): Response {
   });
 }
 
+/** Hono's own exceptions (body limits, validators' media type gate) by status. */
+const HTTP_EXCEPTION_CODES: Partial<Record<number, ErrorCode>> = {
+  401: 'unauthorized',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
+
 /** The one error handler: AppErrors become their problem; anything else is logged and becomes a bare 500. */
 export const onError: ErrorHandler = (error, c) => {
   if (error instanceof AppError) return problemJson(c, error);
   if (error instanceof HTTPException) {
-    const code = error.status === 413 ? 'payload_too_large' : error.status === 401 ? 'unauthorized' : 'invalid_request';
+    const code = HTTP_EXCEPTION_CODES[error.status] ?? 'invalid_request';
     return problemJson(c, new AppError(code, error.message || 'The request could not be handled'));
   }
   const logger = c.get('logger');

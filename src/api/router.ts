@@ -1,4 +1,5 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
+import { OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { AppError } from '../errors.ts';
 import type { AppEnv } from './context.ts';
 import { fieldErrors } from './problem.ts';
@@ -24,3 +25,35 @@ export function createRouter() {
 }
 
 export type AppRouter = ReturnType<typeof createRouter>;
+
+/** Refuses a body that is none of `mediaTypes` (or absent) with a 415 naming them. */
+function requireBodyOf(mediaTypes: string[]): MiddlewareHandler {
+  return async (c, next) => {
+    const sent = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    if (!mediaTypes.includes(sent)) {
+      throw new AppError('unsupported_media_type', `Send the request body as ${mediaTypes.join(' or ')}`);
+    }
+    await next();
+  };
+}
+
+/**
+ * Serves a route whose body may come in several media types (JSON or multipart). zod-openapi runs every body
+ * validator of a `required` body whatever was sent, so `router` documents the route as declared and serves a copy
+ * whose body is optional (each validator then runs only for its own content type) behind a check that a body of
+ * one of the declared types was sent.
+ *
+ * @example
+ * runsRouter.openapi(perContentType(runsRouter, routes.create), handlers.create);
+ */
+export function perContentType<R extends RouteConfig>(router: AppRouter, route: R): R {
+  router.openAPIRegistry.registerPath(route);
+  const body = route.request?.body;
+  if (!body) return route;
+  return {
+    ...route,
+    hide: true,
+    middleware: [requireBodyOf(Object.keys(body.content)), ...[route.middleware ?? []].flat()],
+    request: { ...route.request, body: { ...body, required: false } },
+  };
+}

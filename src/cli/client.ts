@@ -1,34 +1,32 @@
 /**
- * A small HTTP client for the CLI: bearer token, problem+json errors turned into `CliError`s (exit 1 for 4xx,
- * 3 for 5xx and network failures), uploads with byte progress, downloads and server-sent events.
+ * The CLI's view of the server: the generated SDK client (`sdk/index.ts`) for every call, with the CLI's error
+ * rules (problem+json answers become `CliError`s: exit 1 for 4xx, 3 for 5xx and for a server that cannot be
+ * reached) and the few fetch-level pieces the SDK leaves to its caller: multipart uploads with byte progress,
+ * downloads to a file and server-sent events.
  */
 import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { CliError, EXIT, type FieldProblem } from './output.ts';
+import { createParser } from 'eventsource-parser';
+import { createOpenSkillsClient, type Problem } from '../../sdk/index.ts';
+import { CliError, EXIT } from './output.ts';
 import type { Settings } from './settings.ts';
 
-interface Problem {
-  title?: string;
-  detail?: string;
-  errors?: FieldProblem[];
-  warnings?: FieldProblem[];
-}
-
 export type Client = ReturnType<typeof createClient>;
+
+/** What an SDK call resolves to. */
+interface Answer<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
 
 const UPLOAD_CHUNK = 64 * 1024;
 
 export function createClient(settings: Settings, fetchImpl: typeof fetch = fetch) {
-  const headers = (extra: Record<string, string> = {}) => ({
-    ...(settings.token ? { authorization: `Bearer ${settings.token}` } : {}),
-    ...extra,
-  });
-
-  async function send(path: string, init: RequestInit): Promise<Response> {
-    let response: Response;
+  const reach: typeof fetch = async (input, init) => {
     try {
-      response = await fetchImpl(`${settings.url}${path}`, init);
+      return await fetchImpl(input, init);
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       const reason = cause?.code ?? cause?.message ?? (error as Error).message;
@@ -37,18 +35,14 @@ export function createClient(settings: Settings, fetchImpl: typeof fetch = fetch
         EXIT.server,
       );
     }
-    if (!response.ok) throw await problemError(response);
-    return response;
-  }
+  };
+  const api = createOpenSkillsClient({ baseUrl: settings.url, token: settings.token, fetch: reach });
 
-  async function problemError(response: Response): Promise<CliError> {
-    const text = await response.text().catch(() => '');
-    let problem: Problem = {};
-    try {
-      problem = JSON.parse(text) as Problem;
-    } catch {
-      problem = { detail: text.slice(0, 500) || response.statusText };
-    }
+  function problemError(response: Response, body: unknown): CliError {
+    const problem: Partial<Problem> =
+      typeof body === 'object' && body !== null
+        ? (body as Partial<Problem>)
+        : { detail: String(body ?? '').slice(0, 500) || response.statusText };
     let message = `${response.status} ${problem.detail ?? problem.title ?? response.statusText}`;
     if (response.status === 401) {
       message +=
@@ -64,97 +58,94 @@ export function createClient(settings: Settings, fetchImpl: typeof fetch = fetch
     );
   }
 
-  async function json<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await send(path, {
-      method,
-      headers: headers(body === undefined ? {} : { 'content-type': 'application/json' }),
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return (await response.json()) as T;
+  /** The data of an SDK call; an error answer becomes a `CliError`. */
+  async function ok<T>(call: Promise<Answer<T>>): Promise<T> {
+    const { data, error, response } = await call;
+    if (!response.ok) throw problemError(response, error);
+    return data as T;
   }
 
   return {
     settings,
-    json,
-    get: <T>(path: string) => json<T>('GET', path),
-    /** `GET path`, or undefined when the server answers 404. */
-    async find<T>(path: string): Promise<T | undefined> {
-      try {
-        return await json<T>('GET', path);
-      } catch (error) {
-        if (error instanceof CliError && error.status === 404) return undefined;
-        throw error;
-      }
+    /** The typed SDK client; pass its calls through `ok` (or `find`). */
+    api,
+    ok,
+    /** The data of an SDK call, or undefined when the server answers 404. */
+    async find<T>(call: Promise<Answer<T>>): Promise<T | undefined> {
+      const { data, error, response } = await call;
+      if (response.status === 404) return undefined;
+      if (!response.ok) throw problemError(response, error);
+      return data as T;
     },
-    post: <T>(path: string, body?: unknown) => json<T>('POST', path, body),
-
-    /** Whether `GET path` answers (not 404/405); used to tell which optional routes a server has. */
-    async exists(method: string, path: string): Promise<boolean> {
+    /** Whether the server has runs at all (older or API-only servers answer 404/405). */
+    async canRun(): Promise<boolean> {
       try {
-        const response = await fetchImpl(`${settings.url}${path}`, { method, headers: headers() });
-        await response.body?.cancel();
+        const { response } = await api.GET('/runs', { params: { query: { limit: 1 } } });
         return response.status !== 404 && response.status !== 405;
       } catch {
         return false;
       }
     },
-
-    /** Sends a multipart form, reporting bytes sent. */
-    async upload<T>(method: string, path: string, form: FormData, onProgress?: (sent: number, total: number) => void) {
-      const encoded = new Request('http://local/', { method: 'POST', body: form });
-      const bytes = new Uint8Array(await encoded.arrayBuffer());
-      const contentType = encoded.headers.get('content-type') ?? 'multipart/form-data';
-      let offset = 0;
-      const stream = new ReadableStream<Uint8Array>({
-        pull(controller) {
-          if (offset >= bytes.length) {
-            controller.close();
-            return;
-          }
-          const chunk = bytes.subarray(offset, offset + UPLOAD_CHUNK);
-          offset += chunk.length;
-          onProgress?.(offset, bytes.length);
-          controller.enqueue(chunk);
-        },
-      });
-      const response = await send(path, {
-        method,
-        headers: headers({ 'content-type': contentType, 'content-length': String(bytes.length) }),
-        body: stream,
-        duplex: 'half',
-      } as RequestInit);
-      return (await response.json()) as T;
+    /** Streams a download (`parseAs: 'stream'` SDK call) into `file`. */
+    async download(call: Promise<Answer<ReadableStream<Uint8Array> | null>>, file: string): Promise<void> {
+      const body = await ok(call);
+      if (!body) throw new CliError(`Empty response for ${file}`, EXIT.server);
+      await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream), createWriteStream(file));
     },
-
-    /** Streams `GET path` into `file`. */
-    async download(path: string, file: string): Promise<void> {
-      const response = await send(path, { headers: headers() });
-      if (!response.body) throw new CliError(`Empty response for ${path}`, EXIT.server);
-      await pipeline(Readable.fromWeb(response.body as never), createWriteStream(file));
-    },
-
-    /** Reads `GET path` as server-sent events until the stream ends or `signal` aborts. */
-    async *events(path: string, signal: AbortSignal): AsyncGenerator<{ event: string; data: string }> {
-      const response = await send(path, { headers: headers({ accept: 'text/event-stream' }), signal });
-      if (!response.body) return;
+    /** The server-sent events of a `parseAs: 'stream'` SDK call, until the stream ends. */
+    async *events(
+      call: Promise<Answer<ReadableStream<Uint8Array> | null>>,
+    ): AsyncGenerator<{ event: string; data: string }> {
+      const body = await ok(call);
+      if (!body) return;
+      const parsed: { event: string; data: string }[] = [];
+      const parser = createParser({ onEvent: (m) => parsed.push({ event: m.event ?? 'message', data: m.data }) });
       const decoder = new TextDecoder();
-      let buffer = '';
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true }).replace(/\r\n/g, '\n');
-        let end = buffer.indexOf('\n\n');
-        while (end >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          let event = 'message';
-          const data: string[] = [];
-          for (const line of block.split('\n')) {
-            if (line.startsWith('event:')) event = line.slice(6).trim();
-            else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
-          }
-          if (data.length > 0) yield { event, data: data.join('\n') };
-          end = buffer.indexOf('\n\n');
-        }
+      for await (const chunk of body) {
+        parser.feed(decoder.decode(chunk, { stream: true }));
+        yield* parsed.splice(0);
       }
     },
+  };
+}
+
+/**
+ * SDK call options that send `parts` as a multipart body streamed in chunks, reporting bytes sent; spread them into
+ * the call next to the typed `body`.
+ *
+ * @example
+ * await client.ok(client.api.POST('/skills', { body, ...multipartUpload(body, onProgress) }));
+ */
+export function multipartUpload(
+  parts: Record<string, string | Blob | Blob[] | undefined | unknown>,
+  onProgress?: (sent: number, total: number) => void,
+) {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(parts)) {
+    for (const part of [value].flat()) {
+      if (part instanceof Blob) form.append(name, part);
+      else if (typeof part === 'string') form.append(name, part);
+    }
+  }
+  const encoded = new Request('http://local/', { method: 'POST', body: form });
+  let bytes: Uint8Array | undefined;
+  let offset = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      bytes ??= new Uint8Array(await encoded.arrayBuffer());
+      if (offset >= bytes.length) {
+        controller.close();
+        return;
+      }
+      const chunk = bytes.subarray(offset, offset + UPLOAD_CHUNK);
+      offset += chunk.length;
+      onProgress?.(offset, bytes.length);
+      controller.enqueue(chunk);
+    },
+  });
+  return {
+    bodySerializer: () => stream,
+    headers: { 'content-type': encoded.headers.get('content-type') ?? 'multipart/form-data' },
+    duplex: 'half' as const,
   };
 }

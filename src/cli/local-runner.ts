@@ -6,14 +6,15 @@
 
 import { AppError } from '../errors.ts';
 import { runLimits } from '../runs/limits.ts';
+import { inputError } from '../runs/validate.ts';
+import { buildModuleMap, moduleKey } from '../runtime/module-map.ts';
+import { emptyUsage } from '../runtime/protocol.ts';
 import { createSandbox } from '../runtime/sandbox.ts';
 import { HostCallError, type Sandbox, type SandboxHost, type SandboxResult } from '../runtime/types.ts';
 import { type Bundle, buildBundle, sha256Hex } from '../skills/bundle.ts';
 import { packSkillDir } from '../skills/pack.ts';
-import { type CaseOutcome, caseFiles, checkInput, checkOutcome, type SkillCase } from './cases.ts';
+import { type CaseExecutor, type CaseReport, type CaseSuite, runCases } from '../skills/test-cases.ts';
 import { CliError } from './output.ts';
-
-const jsKey = (path: string) => path.replace(/\.(m|c)?ts$/, '.js');
 
 export interface LocalSkill {
   bundle: Bundle;
@@ -36,29 +37,9 @@ export async function loadLocalSkill(dir: string): Promise<LocalSkill> {
     }
     throw error;
   }
-  const modules: Record<string, string> = {};
-  const sourceMaps: Record<string, string> = {};
-  for (const file of bundle.files) {
-    if (file.compiledJs !== undefined) {
-      modules[jsKey(file.path)] ??= file.compiledJs;
-      if (file.sourceMap) sourceMaps[jsKey(file.path)] = file.sourceMap;
-    }
-  }
-  // A real .js file (such as the entrypoint bundled with its dependencies) wins over a transpiled .ts twin.
-  for (const file of bundle.files) {
-    if (/\.m?js$/.test(file.path)) {
-      modules[file.path] = new TextDecoder().decode(file.data);
-      delete sourceMaps[file.path];
-    }
-  }
+  const { modules, sourceMaps } = buildModuleMap(bundle.files);
   const entry = bundle.manifest.entrypoint;
-  return {
-    bundle,
-    entrypoint: entry ? jsKey(entry) : undefined,
-    modules,
-    sourceMaps,
-    bundled: packed.bundled,
-  };
+  return { bundle, entrypoint: entry ? moduleKey(entry) : undefined, modules, sourceMaps, bundled: packed.bundled };
 }
 
 export interface LocalArtifact {
@@ -66,17 +47,6 @@ export interface LocalArtifact {
   mimeType: string;
   size: number;
   data: Uint8Array;
-}
-
-export interface LocalCaseResult {
-  file: string;
-  name: string;
-  outcome: 'passed' | 'failed' | 'skipped';
-  problems: string[];
-  note?: string;
-  durationMs: number;
-  result?: SandboxResult;
-  artifacts: LocalArtifact[];
 }
 
 function localHost(dir: string, skill: LocalSkill, files: Map<string, Uint8Array>, artifacts: LocalArtifact[]) {
@@ -123,78 +93,57 @@ function localHost(dir: string, skill: LocalSkill, files: Map<string, Uint8Array
   return host;
 }
 
-/** Runs every case; `onCase` is told about each as it finishes. */
+/** What one case did in the local sandbox: the sandbox's result and the artifacts kept in memory. */
+export interface LocalCaseResult extends SandboxResult {
+  artifacts: LocalArtifact[];
+}
+
+/** Executes cases in `box` with a local host; cases that call other skills are skipped. */
+function localExecutor(dir: string, skill: LocalSkill, box: Sandbox): CaseExecutor<LocalCaseResult> {
+  const { manifest } = skill.bundle;
+  return {
+    skip: (testCase) =>
+      testCase.requires?.length
+        ? `calls ${testCase.requires.join(', ')}; runs on the server only (open-skills publish)`
+        : undefined,
+    async execute(testCase, files) {
+      const artifacts: LocalArtifact[] = [];
+      const invalid = inputError(manifest, testCase.input, new Set(files.keys()));
+      if (invalid) return { status: 'failed', error: invalid, logs: [], usage: emptyUsage(), artifacts };
+      const timeoutMs = manifest.timeoutMs ?? 30_000;
+      const result = await box.execute(
+        {
+          runId: `local-${testCase.name}`,
+          skill: { id: 'local', name: manifest.name, version: manifest.version ?? '0.0.0' },
+          entrypoint: skill.entrypoint!,
+          modules: skill.modules,
+          sourceMaps: skill.sourceMaps,
+          input: testCase.input ?? {},
+          secrets: {},
+          limits: runLimits(manifest.memoryMb ?? 64, timeoutMs),
+          deadline: Date.now() + timeoutMs,
+          depth: 0,
+        },
+        localHost(dir, skill, files, artifacts),
+      );
+      return { ...result, artifacts };
+    },
+  };
+}
+
+/** Runs every case of `suite` in the local sandbox (`sandbox`, or one of its own); `onCase` hears of each. */
 export async function runLocalCases(
   dir: string,
   skill: LocalSkill,
-  cases: { file: string; testCase: SkillCase }[],
-  onCase: (result: LocalCaseResult) => void = () => {},
+  suite: CaseSuite,
+  onCase: (report: CaseReport<LocalCaseResult>) => void = () => {},
   sandbox?: Sandbox,
-): Promise<LocalCaseResult[]> {
-  const { manifest } = skill.bundle;
+): Promise<CaseReport<LocalCaseResult>[]> {
   if (!skill.entrypoint) throw new CliError(`${dir}: SKILL.md has no entrypoint, so there is nothing to run`);
   const own = sandbox ? undefined : createSandbox({ size: 1, concurrency: 1, warmIsolates: 1 });
-  const box = sandbox ?? own!;
-  const results: LocalCaseResult[] = [];
   try {
-    for (const { file, testCase } of cases) {
-      const started = performance.now();
-      const base = { file, name: testCase.name, problems: [] as string[], artifacts: [] as LocalArtifact[] };
-      let caseResult: LocalCaseResult;
-      if (testCase.requires?.length) {
-        caseResult = {
-          ...base,
-          outcome: 'skipped',
-          note: `calls ${testCase.requires.join(', ')}; runs on the server only (open-skills publish)`,
-          durationMs: 0,
-        };
-      } else {
-        const artifacts: LocalArtifact[] = [];
-        const invalid = checkInput(manifest.inputs, testCase.input);
-        const timeoutMs = manifest.timeoutMs ?? 30_000;
-        const result: SandboxResult = invalid
-          ? {
-              status: 'failed',
-              error: { type: 'invalid_input', message: invalid },
-              logs: [],
-              usage: { wall_ms: 0, cpu_ms: 0, memory_peak_bytes: 0 },
-            }
-          : await box.execute(
-              {
-                runId: `local-${file}`,
-                skill: { id: 'local', name: manifest.name, version: manifest.version ?? '0.0.0' },
-                entrypoint: skill.entrypoint,
-                modules: skill.modules,
-                sourceMaps: skill.sourceMaps,
-                input: testCase.input ?? {},
-                secrets: {},
-                limits: runLimits(manifest.memoryMb ?? 64, timeoutMs),
-                deadline: Date.now() + timeoutMs,
-                depth: 0,
-              },
-              localHost(dir, skill, caseFiles(dir, testCase), artifacts),
-            );
-        const outcome: CaseOutcome = {
-          status: result.status,
-          output: result.output,
-          error: result.error,
-          artifacts,
-        };
-        const problems = checkOutcome(testCase, outcome);
-        caseResult = {
-          ...base,
-          outcome: problems.length ? 'failed' : 'passed',
-          problems,
-          durationMs: Math.round(performance.now() - started),
-          result,
-          artifacts,
-        };
-      }
-      results.push(caseResult);
-      onCase(caseResult);
-    }
+    return await runCases(suite, localExecutor(dir, skill, (sandbox ?? own)!), onCase);
   } finally {
     await own?.close();
   }
-  return results;
 }

@@ -3,29 +3,12 @@
  * (`log` lines as they are written, `done` with the final run). When the event stream is unavailable it polls
  * `GET /runs/{id}` instead.
  */
-import type { Client } from './client.ts';
+import type { components } from '../../sdk/index.ts';
+import { type Client, multipartUpload } from './client.ts';
 import { CliError, EXIT } from './output.ts';
 
-export interface ServerArtifact {
-  id: string;
-  name: string;
-  size: number;
-  mime_type?: string;
-  mimeType?: string;
-  url?: string;
-}
-
-export interface ServerRun {
-  id: string;
-  skill: string | null;
-  version: string | null;
-  status: string;
-  output: unknown;
-  error: { type: string; message: string; stack?: string; errors?: { field: string; message: string }[] } | null;
-  logs: { level: string; message: string; time: string }[];
-  artifacts: ServerArtifact[];
-  duration_ms: number | null;
-}
+export type ServerRun = components['schemas']['Run'];
+type LogLine = ServerRun['logs'][number];
 
 export interface RunRequest {
   skill: string;
@@ -38,17 +21,40 @@ export interface RunRequest {
 const FINAL = new Set(['succeeded', 'failed', 'timed_out', 'cancelled']);
 export const isFinal = (status: string) => FINAL.has(status);
 
-export const artifactMime = (a: ServerArtifact) => a.mime_type ?? a.mimeType ?? 'application/octet-stream';
-
 /** Sends the request as JSON, or as multipart when it carries files. */
 async function start(client: Client, request: RunRequest, onUpload?: (sent: number, total: number) => void) {
-  const { files, ...body } = request;
-  const payload = { ...body, async: true };
-  if (!files?.size) return client.post<ServerRun>('/runs', payload);
-  const form = new FormData();
-  form.set('request', JSON.stringify(payload));
-  for (const [name, data] of files) form.append('files', new File([data as Uint8Array<ArrayBuffer>], name));
-  return client.upload<ServerRun>('POST', '/runs', form, onUpload);
+  const { files, ...fields } = request;
+  const body = { ...fields, async: true };
+  if (!files?.size) return client.ok(client.api.POST('/runs', { body }));
+  const parts = {
+    request: JSON.stringify(body),
+    'files[]': [...files].map(([name, data]) => new File([data as Uint8Array<ArrayBuffer>], name)),
+  };
+  return client.ok(client.api.POST('/runs', { body: parts, ...multipartUpload(parts, onUpload) }));
+}
+
+/** Follows the run's events until `done`; undefined when the stream is unavailable or ends early. */
+async function follow(client: Client, id: string, onLog: (line: LogLine) => void): Promise<ServerRun | undefined> {
+  const controller = new AbortController();
+  const stream = client.events(
+    client.api.GET('/runs/{id}/events', {
+      params: { path: { id } },
+      parseAs: 'stream',
+      headers: { accept: 'text/event-stream' },
+      signal: controller.signal,
+    }),
+  );
+  try {
+    for await (const { event, data } of stream) {
+      if (event === 'log') onLog(JSON.parse(data) as LogLine);
+      else if (event === 'done') return JSON.parse(data) as ServerRun;
+    }
+  } catch (error) {
+    if (error instanceof CliError && error.exitCode === EXIT.failure && error.status !== 404) throw error;
+  } finally {
+    controller.abort();
+  }
+  return undefined;
 }
 
 export async function runOnServer(
@@ -56,41 +62,27 @@ export async function runOnServer(
   request: RunRequest,
   hooks: {
     onStarted?: (run: ServerRun) => void;
-    onLog?: (line: ServerRun['logs'][number]) => void;
+    onLog?: (line: LogLine) => void;
     onUpload?: (sent: number, total: number) => void;
   } = {},
 ): Promise<ServerRun> {
   const started = await start(client, request, hooks.onUpload);
   hooks.onStarted?.(started);
-  if (isFinal(started.status)) {
-    for (const line of started.logs ?? []) hooks.onLog?.(line);
-    return started;
-  }
   let printed = 0;
-  const controller = new AbortController();
-  try {
-    for await (const { event, data } of client.events(`/runs/${started.id}/events`, controller.signal)) {
-      if (event === 'log') {
-        printed++;
-        hooks.onLog?.(JSON.parse(data));
-      } else if (event === 'done') {
-        const run = JSON.parse(data) as ServerRun;
-        for (const line of run.logs.slice(printed)) hooks.onLog?.(line);
-        return run;
-      }
-    }
-  } catch (error) {
-    if (error instanceof CliError && error.exitCode === EXIT.failure && !/^404/.test(error.message)) throw error;
-  } finally {
-    controller.abort();
-  }
+  const finish = (run: ServerRun) => {
+    for (const line of run.logs.slice(printed)) hooks.onLog?.(line);
+    return run;
+  };
+  if (isFinal(started.status)) return finish(started);
+  const done = await follow(client, started.id, (line) => {
+    printed++;
+    hooks.onLog?.(line);
+  });
+  if (done) return finish(done);
   // No (complete) event stream: poll until the run ends.
   for (;;) {
-    const run = await client.get<ServerRun>(`/runs/${started.id}`);
-    if (isFinal(run.status)) {
-      for (const line of run.logs.slice(printed)) hooks.onLog?.(line);
-      return run;
-    }
+    const run = await client.ok(client.api.GET('/runs/{id}', { params: { path: { id: started.id } } }));
+    if (isFinal(run.status)) return finish(run);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }

@@ -7,10 +7,10 @@ import type { RuntimeVersion } from '../skills/runnable.ts';
 import type { Parent, RunContext, RunFiles } from './context.ts';
 import { failure, finishRun } from './finish.ts';
 import { createRunHost } from './host.ts';
-import { limitsFor, MAX_INPUT_BYTES } from './limits.ts';
+import { limitsFor } from './limits.ts';
 import { type ArtifactRow, type RunRow, type Target, toArtifact } from './rows.ts';
 import type { RunDto } from './schemas.ts';
-import { validateInput, validateOutput } from './validate.ts';
+import { inputError, validateOutput } from './validate.ts';
 
 /** `ctx.callSkill` of a running skill: runs a child of `parent` and resolves with its output. */
 export type CallSkill = (
@@ -31,15 +31,8 @@ export type ExecuteSkill = (
 
 /** Why the run cannot start: invalid input, or a version with instructions only. */
 function refusal(v: RuntimeVersion, input: unknown, files: RunFiles): SandboxResult | undefined {
-  const inputBytes = JSON.stringify(input ?? null).length;
-  const errors =
-    inputBytes > MAX_INPUT_BYTES
-      ? [{ field: 'input', message: `larger than ${MAX_INPUT_BYTES} bytes` }]
-      : validateInput(v, input, new Set(files.keys()));
-  if (errors.length > 0) {
-    const n = errors.length;
-    return failure('failed', 'invalid_input', `The input has ${n} invalid field${n === 1 ? '' : 's'}`, errors);
-  }
+  const invalid = inputError(v, input, new Set(files.keys()));
+  if (invalid) return failure('failed', invalid.type, invalid.message, invalid.errors);
   if (!v.entrypoint) {
     const message = `${v.name} ${v.version} has instructions only (no entrypoint); an agent reads its SKILL.md instead`;
     return failure('failed', 'not_runnable', message);

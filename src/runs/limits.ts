@@ -6,7 +6,6 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MEMORY_MB = 64;
 /** How deep ctx.callSkill may nest. */
 export const MAX_DEPTH = 5;
-export const MAX_INPUT_BYTES = 1024 * 1024;
 
 /** The server's caps on every run (MAX_RUN_TIMEOUT_MS, MAX_RUN_MEMORY_MB). */
 export interface RunMaxima {

@@ -1,26 +1,39 @@
 /**
- * Checks a run's input against the version's declared `inputs` (list form) or `input_schema` (JSON Schema), and
- * its output against `output_schema` / `outputs`. Problems come back as field errors; nothing throws.
+ * The one check of a run's input against the skill's declared `inputs` (list form) or `input_schema` (JSON
+ * Schema), and of its output against `output_schema` / `outputs`. The server, the CLI's local runner and the
+ * bundle tests all call it, so a case fails the same way everywhere. Problems come back as field errors.
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { FieldError } from '../errors.ts';
+import type { RunError } from '../runtime/types.ts';
 import type { IoField } from '../skills/manifest.ts';
-import type { RuntimeVersion } from '../skills/runnable.ts';
+
+/** What a skill declares about its input and output: a stored version, or a manifest read from disk. */
+export interface IoContract {
+  inputs?: IoField[] | null;
+  outputs?: IoField[] | null;
+  inputSchema?: Record<string, unknown> | null;
+  outputSchema?: Record<string, unknown> | null;
+}
+
+/** Inputs past this size (as JSON) are refused before they reach a skill. */
+export const MAX_INPUT_BYTES = 1024 * 1024;
 
 const ajv = new Ajv({ allErrors: true, strict: false });
-// Compiled schemas by version id and direction; versions are immutable.
-const compiled = new Map<string, ValidateFunction | Error>();
+// Compiled schemas by schema object: versions are immutable and cached, so each schema compiles once.
+const compiled = new WeakMap<object, ValidateFunction | Error>();
 
-function compile(key: string, schema: Record<string, unknown>): ValidateFunction | Error {
-  let fn = compiled.get(key);
+function compile(schema: Record<string, unknown>): ValidateFunction | Error {
+  let fn = compiled.get(schema);
   if (!fn) {
     try {
       fn = ajv.compile(schema);
     } catch (error) {
       fn = error as Error;
     }
-    if (compiled.size > 1000) compiled.clear();
-    compiled.set(key, fn);
+    // The WeakMap owns the compiled function; Ajv's own cache (and its `$id` registry) would keep every schema.
+    ajv.removeSchema(schema);
+    compiled.set(schema, fn);
   }
   return fn;
 }
@@ -76,8 +89,8 @@ function checkFields(
   return errors;
 }
 
-function checkSchema(key: string, prefix: string, schema: Record<string, unknown>, value: unknown): FieldError[] {
-  const fn = compile(key, schema);
+function checkSchema(prefix: string, schema: Record<string, unknown>, value: unknown): FieldError[] {
+  const fn = compile(schema);
   if (fn instanceof Error) return [{ field: prefix, message: `the declared JSON Schema is not valid: ${fn.message}` }];
   if (fn(value)) return [];
   return (fn.errors ?? []).map((e) => {
@@ -87,16 +100,31 @@ function checkSchema(key: string, prefix: string, schema: Record<string, unknown
   });
 }
 
-/** Field errors of `input` for `version`; `files` are the names of the files sent with the run. */
-export function validateInput(version: RuntimeVersion, input: unknown, files: ReadonlySet<string>): FieldError[] {
-  if (version.inputSchema) return checkSchema(`${version.id}:in`, 'input', version.inputSchema, input);
-  if (version.inputs) return checkFields('input', version.inputs, input ?? {}, files, 'input');
+/** Field errors of `input` for `contract`; `files` are the names of the files sent with the run. */
+export function validateInput(contract: IoContract, input: unknown, files: ReadonlySet<string>): FieldError[] {
+  if (JSON.stringify(input ?? null).length > MAX_INPUT_BYTES) {
+    return [{ field: 'input', message: `larger than ${MAX_INPUT_BYTES} bytes` }];
+  }
+  if (contract.inputSchema) return checkSchema('input', contract.inputSchema, input);
+  if (contract.inputs) return checkFields('input', contract.inputs, input ?? {}, files, 'input');
   return [];
 }
 
+/** The error a run ends with when its input is not valid (`invalid_input`, every field listed), or undefined. */
+export function inputError(
+  contract: IoContract,
+  input: unknown,
+  files: ReadonlySet<string>,
+): (RunError & { errors: FieldError[] }) | undefined {
+  const errors = validateInput(contract, input, files);
+  if (errors.length === 0) return undefined;
+  const n = errors.length;
+  return { type: 'invalid_input', message: `The input has ${n} invalid field${n === 1 ? '' : 's'}`, errors };
+}
+
 /** Field errors of a skill's output; `artifacts` are the names and ids of the artifacts the run wrote. */
-export function validateOutput(version: RuntimeVersion, output: unknown, artifacts: ReadonlySet<string>): FieldError[] {
-  if (version.outputSchema) return checkSchema(`${version.id}:out`, 'output', version.outputSchema, output);
-  if (version.outputs?.length) return checkFields('output', version.outputs, output ?? {}, artifacts, 'output');
+export function validateOutput(contract: IoContract, output: unknown, artifacts: ReadonlySet<string>): FieldError[] {
+  if (contract.outputSchema) return checkSchema('output', contract.outputSchema, output);
+  if (contract.outputs?.length) return checkFields('output', contract.outputs, output ?? {}, artifacts, 'output');
   return [];
 }

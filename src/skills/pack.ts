@@ -26,7 +26,7 @@ export interface PackResult {
   folder: string;
   /** Files as packed, paths relative to the bundle root. */
   files: RawFile[];
-  zip: Uint8Array;
+  zip: Uint8Array<ArrayBuffer>;
   /** The packed entrypoint, when the skill has one. */
   entrypoint?: string;
   /** Bare imports that were bundled (empty when deps were not bundled). */
@@ -142,11 +142,25 @@ function buildFailure(entrypoint: string, error: unknown): string {
 /** The path the bundled entrypoint is written to: the entrypoint with a `.js` extension. */
 export const bundledPath = (entrypoint: string) => entrypoint.replace(/\.(m?ts|mjs|js)$/, '.js');
 
+export interface BundledModule {
+  /** The entrypoint and everything it imports as one ES module. */
+  code: string;
+  /** Its source map (JSON), when asked for. */
+  map?: string;
+}
+
 /**
  * Bundles the entrypoint and everything it imports (local files and npm packages) into one platform-neutral ES
- * module; Node built-ins are refused at build time rather than failing later in the isolate.
+ * module; Node built-ins are refused at build time rather than failing later in the isolate. Throws `PackError`.
+ *
+ * @example
+ * const { code, map } = await bundleModule('bundles/csv-to-json', 'scripts/main.ts', { sourceMap: true });
  */
-export async function bundleEntrypoint(dir: string, entrypoint: string): Promise<string> {
+export async function bundleModule(
+  dir: string,
+  entrypoint: string,
+  options: { sourceMap?: boolean } = {},
+): Promise<BundledModule> {
   const root = resolve(dir);
   try {
     const result = await build({
@@ -160,24 +174,38 @@ export async function bundleEntrypoint(dir: string, entrypoint: string): Promise
       nodePaths: [ownNodeModules],
       write: false,
       outfile: join(root, '.open-skills-out', 'skill.js'),
+      sourcemap: options.sourceMap ? 'external' : false,
+      sourcesContent: true,
       logLevel: 'silent',
       legalComments: 'none',
       plugins: [rejectNodeBuiltins],
     });
     const code = result.outputFiles.find((file) => file.path.endsWith('.js'))?.text;
     if (code === undefined) throw new PackError(`Cannot bundle ${entrypoint}: esbuild produced no output`);
-    return `// Bundled by open-skills pack --bundle-deps from ${entrypoint}; edit the sources, not this file.\n${code}`;
+    return { code, map: result.outputFiles.find((file) => file.path.endsWith('.js.map'))?.text };
   } catch (error) {
     if (error instanceof PackError) throw error;
     throw new PackError(buildFailure(entrypoint, error));
   }
 }
 
+/** The bundled entrypoint `pack --bundle-deps` writes, with a header saying where it came from. */
+export async function bundleEntrypoint(dir: string, entrypoint: string): Promise<string> {
+  const { code } = await bundleModule(dir, entrypoint);
+  return `// Bundled by open-skills pack --bundle-deps from ${entrypoint}; edit the sources, not this file.\n${code}`;
+}
+
+// A fixed timestamp makes zips of the same files byte-identical (downloads of a version, repeated packs).
+const ZIP_MTIME = new Date('2000-01-01T00:00:00Z');
+
 /** Zips files under `folder/` (the usual layout of a skill archive). */
-export function zipFiles(files: RawFile[], folder?: string): Uint8Array {
-  const entries: Record<string, Uint8Array> = {};
-  for (const file of files) entries[folder ? posix.join(folder, file.path) : file.path] = file.data;
-  return zipSync(entries, { level: 6 });
+export function zipFiles(files: RawFile[], folder?: string): Uint8Array<ArrayBuffer> {
+  const entries: Record<string, [Uint8Array, { mtime: Date }]> = {};
+  for (const file of files) {
+    entries[folder ? posix.join(folder, file.path) : file.path] = [file.data, { mtime: ZIP_MTIME }];
+  }
+  // fflate allocates its output on a plain ArrayBuffer; its types only say ArrayBufferLike.
+  return zipSync(entries, { level: 6 }) as Uint8Array<ArrayBuffer>;
 }
 
 /** Reads, optionally bundles, and zips a skill folder. */

@@ -197,4 +197,3 @@ export const SkillCaseSchema = z.object({
       .optional(),
   }),
 });
-export type SkillCaseFile = z.infer<typeof SkillCaseSchema>;

@@ -50,7 +50,9 @@ export function createFileStore(db: Queryable) {
       );
       return toRuntimeVersion(
         version,
-        files.map(decodeContent).map((f) => ({ ...f, compiledJs: f.compiled_js, sourceMap: f.source_map })),
+        files
+          .map(decodeContent)
+          .map((f) => ({ path: f.path, data: f.content, compiledJs: f.compiled_js, sourceMap: f.source_map })),
       );
     },
   };

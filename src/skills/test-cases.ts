@@ -1,48 +1,42 @@
 /**
- * A skill's test cases (`tests/*.json`) and how a run is checked against one. The same cases run locally
- * (`open-skills test`), from the CLI against a server (`open-skills publish`) and on the server before a version is
- * published (`POST /skill-versions/{id}/publish?require_tests=true`).
+ * A skill's test cases (`tests/*.json`): their schema, how a run is checked against one, and the one loop that runs
+ * them. The loop is told how to execute a case, so the same cases run locally in the sandbox (`open-skills test`),
+ * through the API (`open-skills publish`), on the server before a version is published
+ * (`POST /skill-versions/{id}/publish?require_tests=true`) and in-process in the bundle tests.
  */
 import { isDeepStrictEqual } from 'node:util';
+import type { z } from 'zod';
+import { type CaseFileSpecSchema, SkillCaseSchema } from './schemas.ts';
 
-export type CaseFileSpec = { text: string } | { base64: string } | { path: string };
+export type CaseFileSpec = z.infer<typeof CaseFileSpecSchema>;
 
-export interface SkillCase {
-  name: string;
-  input: unknown;
-  files?: Record<string, CaseFileSpec>;
-  /** Skills the case calls through ctx.callSkill. */
-  requires?: string[];
-  expect: {
-    status: 'succeeded' | 'failed' | 'timed_out';
-    output?: unknown;
-    output_contains?: unknown;
-    error_type?: string;
-    error_message_contains?: string;
-    artifacts?: { name: string; mimeType?: string; min_size?: number }[];
-  };
-}
+/** A parsed case; `name` defaults to the file name without `.json`. */
+export type SkillCase = z.infer<typeof SkillCaseSchema> & { name: string };
 
-/** A run outcome, from the local sandbox or the server, reduced to what cases check. */
+/** A run outcome, from the local sandbox, the server or the bundle tests, reduced to what cases check. */
 export interface CaseOutcome {
   status: string;
   output?: unknown;
-  error?: { type: string; message: string } | null;
+  error?: { type: string; message: string; errors?: { field: string; message: string }[] } | null;
   artifacts: { name: string; mimeType: string; size: number }[];
 }
 
 /** Parses one `tests/*.json` file; returns a readable problem instead of throwing. */
 export function parseCase(text: string, file: string): { testCase?: SkillCase; problem?: string } {
-  let testCase: SkillCase;
+  let json: unknown;
   try {
-    testCase = JSON.parse(text) as SkillCase;
+    json = JSON.parse(text);
   } catch (error) {
     return { problem: `tests/${file} is not valid JSON: ${(error as Error).message}` };
   }
-  if (typeof testCase !== 'object' || !testCase?.expect?.status) {
-    return { problem: `tests/${file} needs at least { "input": ..., "expect": { "status": "succeeded" } }` };
+  const parsed = SkillCaseSchema.safeParse(json);
+  if (!parsed.success) {
+    const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    return {
+      problem: `tests/${file} needs at least { "input": ..., "expect": { "status": "succeeded" } } (${where})`,
+    };
   }
-  return { testCase: { ...testCase, name: testCase.name ?? file.replace(/\.json$/, '') } };
+  return { testCase: { ...parsed.data, name: parsed.data.name ?? file.replace(/\.json$/, '') } };
 }
 
 /** The case's files as bytes; `{path}` entries are read through `readTestFile` (relative to tests/). */
@@ -89,16 +83,22 @@ const short = (value: unknown) => {
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 };
 
+function describeError(error: CaseOutcome['error']): string {
+  if (!error) return '';
+  const fields = error.errors?.length ? `: ${error.errors.map((e) => `${e.field} ${e.message}`).join(', ')}` : '';
+  return ` (${error.type}: ${error.message}${fields})`;
+}
+
 /** Every way `outcome` misses the case's expectations; empty when it passes. */
 export function checkOutcome(testCase: SkillCase, outcome: CaseOutcome): string[] {
   const { expect } = testCase;
-  const problems: string[] = [];
   if (outcome.status !== expect.status) {
-    const why = outcome.error ? ` (${outcome.error.type}: ${outcome.error.message})` : '';
-    problems.push(`status ${outcome.status}${why}, expected ${expect.status}`);
-    return problems;
+    return [`status ${outcome.status}${describeError(outcome.error)}, expected ${expect.status}`];
   }
-  if (expect.output !== undefined && !isDeepStrictEqual(outcome.output, expect.output)) {
+  const problems: string[] = [];
+  // Outputs travel as JSON; compare them as JSON values (key order and undefined members do not count).
+  const output = outcome.output === undefined ? undefined : JSON.parse(JSON.stringify(outcome.output));
+  if (expect.output !== undefined && !isDeepStrictEqual(output, expect.output)) {
     problems.push(`output ${short(outcome.output)} is not ${short(expect.output)}`);
   }
   if (expect.output_contains !== undefined && !matchesPartial(outcome.output, expect.output_contains)) {
@@ -123,4 +123,69 @@ export function checkOutcome(testCase: SkillCase, outcome: CaseOutcome): string[
     }
   }
   return problems;
+}
+
+/** The cases of one skill and where their `{path}` files come from (a folder on disk, or a stored version). */
+export interface CaseSuite {
+  cases: { file: string; testCase: SkillCase }[];
+  readTestFile(path: string): Uint8Array | undefined;
+}
+
+/** How a case is executed: in the local sandbox, through the API, on the server, or in-process in tests. */
+export interface CaseExecutor<R extends CaseOutcome> {
+  /** Why the case cannot run here (e.g. a skill it requires is missing); undefined when it can. */
+  skip?(testCase: SkillCase): string | undefined | Promise<string | undefined>;
+  /** Runs the case; `durationMs` and `runId` on the result, when given, are reported. */
+  execute(testCase: SkillCase, files: Map<string, Uint8Array>): Promise<R & { durationMs?: number; runId?: string }>;
+}
+
+export interface CaseReport<R> {
+  file: string;
+  name: string;
+  outcome: 'passed' | 'failed' | 'skipped';
+  problems: string[];
+  note?: string;
+  durationMs?: number;
+  runId?: string;
+  /** The executor's result (absent when the case was skipped or its files could not be read). */
+  result?: R;
+}
+
+/** Runs one case of `suite` and checks its outcome. */
+export async function runCase<R extends CaseOutcome>(
+  suite: Pick<CaseSuite, 'readTestFile'>,
+  { file, testCase }: CaseSuite['cases'][number],
+  executor: CaseExecutor<R>,
+): Promise<CaseReport<R>> {
+  const base = { file, name: testCase.name };
+  const note = await executor.skip?.(testCase);
+  if (note) return { ...base, outcome: 'skipped', problems: [], note };
+  const { files, problem } = resolveCaseFiles(testCase, (path) => suite.readTestFile(path));
+  if (problem) return { ...base, outcome: 'failed', problems: [problem] };
+  const started = performance.now();
+  const result = await executor.execute(testCase, files);
+  const problems = checkOutcome(testCase, result);
+  return {
+    ...base,
+    outcome: problems.length ? 'failed' : 'passed',
+    problems,
+    durationMs: result.durationMs ?? Math.round(performance.now() - started),
+    runId: result.runId,
+    result,
+  };
+}
+
+/** Runs every case of `suite` one after the other; `onCase` hears of each as it finishes. */
+export async function runCases<R extends CaseOutcome>(
+  suite: CaseSuite,
+  executor: CaseExecutor<R>,
+  onCase: (report: CaseReport<R>) => void = () => {},
+): Promise<CaseReport<R>[]> {
+  const reports: CaseReport<R>[] = [];
+  for (const testCase of suite.cases) {
+    const report = await runCase(suite, testCase, executor);
+    reports.push(report);
+    onCase(report);
+  }
+  return reports;
 }

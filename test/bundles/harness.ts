@@ -1,7 +1,8 @@
 /**
  * Runs the example skills in bundles/ the way the sandbox will, but in-process: each bundle is built with
- * bundleSkill (one ES module), written to a temp file and imported, and its `run` is called with a fake ctx that
- * keeps files, resources and artifacts in memory. The same tests/*.json cases later run on the real server.
+ * bundleModule (one ES module, as `pack --bundle-deps` builds it), written to a temp file and imported, and its
+ * `run` is called with a fake ctx that keeps files, resources and artifacts in memory. Cases go through the one case
+ * runner (src/skills/test-cases.ts); the same tests/*.json cases later run on the real server.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,26 +11,15 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createContext, Script } from 'node:vm';
 import { transform } from 'esbuild';
-import { type BundledSkill, bundleSkill } from '../../bundles/build.ts';
+import { readCaseSuite } from '../../src/cli/cases.ts';
+import { inputError } from '../../src/runs/validate.ts';
 import { type ParsedSkillMd, parseSkillMd } from '../../src/skills/manifest.ts';
+import { type BundledModule, bundleModule } from '../../src/skills/pack.ts';
+import { type CaseExecutor, runCase as runOneCase, type SkillCase } from '../../src/skills/test-cases.ts';
+
+export { matchesPartial } from '../../src/skills/test-cases.ts';
 
 export const BUNDLES_DIR = join(import.meta.dirname, '../../bundles');
-
-export interface SkillCase {
-  name: string;
-  input: Record<string, unknown>;
-  files?: Record<string, { text: string } | { base64: string } | { path: string }>;
-  /** Skills this case calls through ctx.callSkill; the server must have them installed. */
-  requires?: string[];
-  expect: {
-    status: 'succeeded' | 'failed';
-    output?: unknown;
-    output_contains?: unknown;
-    error_type?: string;
-    error_message_contains?: string;
-    artifacts?: { name: string; mimeType?: string; min_size?: number }[];
-  };
-}
 
 export interface StoredArtifact {
   id: string;
@@ -45,7 +35,7 @@ export interface StoredArtifact {
 export interface CaseResult {
   status: 'succeeded' | 'failed';
   output?: unknown;
-  error?: { type: string; message: string };
+  error?: { type: string; message: string; errors?: { field: string; message: string }[] };
   artifacts: StoredArtifact[];
   logs: string[];
 }
@@ -65,14 +55,7 @@ export function listBundles(): BundleInfo[] {
     });
 }
 
-export function listCases(dir: string): { file: string; testCase: SkillCase }[] {
-  const testsDir = join(dir, 'tests');
-  if (!existsSync(testsDir)) return [];
-  return readdirSync(testsDir)
-    .filter((file) => file.endsWith('.json'))
-    .sort()
-    .map((file) => ({ file, testCase: JSON.parse(readFileSync(join(testsDir, file), 'utf8')) as SkillCase }));
-}
+export const listCases = (dir: string) => readCaseSuite(dir).cases;
 
 type RunFunction = (input: unknown, ctx: unknown) => Promise<unknown>;
 
@@ -91,15 +74,20 @@ export async function loadSkillBare(name: string): Promise<RunFunction> {
   if (typeof run !== 'function') throw new Error(`${name}: the bundle exports no run function`);
   return run;
 }
-const built = new Map<string, Promise<{ bundle: BundledSkill; run: RunFunction }>>();
+const built = new Map<string, Promise<{ bundle: Required<BundledModule>; run: RunFunction }>>();
 const tempDir = mkdtempSync(join(tmpdir(), 'open-skills-bundles-'));
 
 /** Builds and imports a bundle once per test process. */
-export function loadSkill(name: string): Promise<{ bundle: BundledSkill; run: RunFunction }> {
+export function loadSkill(name: string): Promise<{ bundle: Required<BundledModule>; run: RunFunction }> {
   let loading = built.get(name);
   if (!loading) {
     loading = (async () => {
-      const bundle = await bundleSkill(join(BUNDLES_DIR, name));
+      const info = listBundles().find((bundle) => bundle.name === name);
+      const entrypoint = info?.parsed.manifest.entrypoint;
+      if (!entrypoint)
+        throw new Error(`${name}: SKILL.md declares no entrypoint; instruction-only skills are not bundled`);
+      const { code, map } = await bundleModule(info.dir, entrypoint, { sourceMap: true });
+      const bundle = { code, map: map ?? '' };
       const file = join(tempDir, `${name}.mjs`);
       writeFileSync(file, bundle.code);
       const module = (await import(pathToFileURL(file).href)) as { default?: RunFunction; run?: RunFunction };
@@ -110,31 +98,6 @@ export function loadSkill(name: string): Promise<{ bundle: BundledSkill; run: Ru
     built.set(name, loading);
   }
   return loading;
-}
-
-function caseFiles(dir: string, files: SkillCase['files']): Map<string, Uint8Array> {
-  const result = new Map<string, Uint8Array>();
-  for (const [name, spec] of Object.entries(files ?? {})) {
-    if ('text' in spec) result.set(name, new TextEncoder().encode(spec.text));
-    else if ('base64' in spec) result.set(name, new Uint8Array(Buffer.from(spec.base64, 'base64')));
-    else result.set(name, new Uint8Array(readFileSync(join(dir, 'tests', spec.path))));
-  }
-  return result;
-}
-
-/** Mirrors the server's input check against the declared inputs: required fields and JSON types. */
-function validateInput(info: BundleInfo, input: Record<string, unknown>): string | undefined {
-  for (const field of info.parsed.manifest.inputs ?? []) {
-    const value = input[field.name];
-    if (value === undefined) {
-      if (field.required) return `input "${field.name}" is required`;
-      continue;
-    }
-    const actual = Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
-    const expected = field.type === 'file' ? 'string' : field.type;
-    if (actual !== expected) return `input "${field.name}" must be ${field.type}, got ${actual}`;
-  }
-  return undefined;
 }
 
 interface RunState {
@@ -153,8 +116,8 @@ async function runSkill(
 ): Promise<unknown> {
   const info = listBundles().find((bundle) => bundle.name === name);
   if (!info) throw new FakeHostError('skill_error', `skill "${name}" not found`);
-  const invalid = validateInput(info, input);
-  if (invalid) throw new FakeHostError('invalid_input', invalid);
+  const invalid = inputError(info.parsed.manifest, input, new Set(files.keys()));
+  if (invalid) throw new FakeHostError('invalid_input', invalid.message, invalid.errors);
   const run = state.bare ? await loadSkillBare(name) : (await loadSkill(name)).run;
   const text = (data: Uint8Array) => new TextDecoder().decode(data);
   const readFile = async (fileName: string) => {
@@ -207,49 +170,37 @@ class FakeHostError extends Error {
   constructor(
     readonly type: string,
     message: string,
+    readonly errors?: { field: string; message: string }[],
   ) {
     super(message);
   }
 }
 
+/** Executes cases in-process (`bare`: in a fresh V8 context with the sandbox's globals only). */
+function inProcess(bundle: string, bare: boolean): CaseExecutor<CaseResult> {
+  return {
+    async execute(testCase, files) {
+      const state: RunState = { artifacts: [], logs: [], depth: 0, bare };
+      try {
+        const output = await runSkill(bundle, (testCase.input ?? {}) as Record<string, unknown>, files, state);
+        return { status: 'succeeded', output, artifacts: state.artifacts, logs: state.logs };
+      } catch (error) {
+        const { type = 'skill_error', errors } = error instanceof FakeHostError ? error : {};
+        const message = String((error as Error).message);
+        return { status: 'failed', error: { type, message, errors }, artifacts: state.artifacts, logs: state.logs };
+      }
+    },
+  };
+}
+
+/** Runs one case of `bundle` through the case runner and returns what the skill did. */
 export async function runCase(
   bundle: string,
   testCase: SkillCase,
   options: { bare?: boolean } = {},
 ): Promise<CaseResult> {
-  const state: RunState = { artifacts: [], logs: [], depth: 0, bare: options.bare ?? false };
-  const files = caseFiles(join(BUNDLES_DIR, bundle), testCase.files);
-  try {
-    const output = await runSkill(bundle, testCase.input, files, state);
-    return { status: 'succeeded', output, artifacts: state.artifacts, logs: state.logs };
-  } catch (error) {
-    const type = error instanceof FakeHostError ? error.type : 'skill_error';
-    return {
-      status: 'failed',
-      error: { type, message: String((error as Error).message) },
-      artifacts: state.artifacts,
-      logs: state.logs,
-    };
-  }
-}
-
-/**
- * Deep-partial match: every key of an expected object must match in the actual object; an expected array
- * matches an actual array of at least its length, element by element; other values must be equal.
- */
-export function matchesPartial(actual: unknown, expected: unknown): boolean {
-  if (Array.isArray(expected)) {
-    return (
-      Array.isArray(actual) &&
-      actual.length >= expected.length &&
-      expected.every((item, i) => matchesPartial(actual[i], item))
-    );
-  }
-  if (typeof expected === 'object' && expected !== null) {
-    if (typeof actual !== 'object' || actual === null || Array.isArray(actual)) return false;
-    return Object.entries(expected).every(([key, value]) =>
-      matchesPartial((actual as Record<string, unknown>)[key], value),
-    );
-  }
-  return Object.is(actual, expected);
+  const suite = readCaseSuite(join(BUNDLES_DIR, bundle));
+  const report = await runOneCase(suite, { file: testCase.name, testCase }, inProcess(bundle, options.bare ?? false));
+  if (!report.result) throw new Error(`${bundle}/${testCase.name}: ${report.problems.join('; ')}`);
+  return report.result;
 }

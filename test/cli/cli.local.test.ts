@@ -127,6 +127,33 @@ describe('open-skills test', () => {
   });
 });
 
+describe('open-skills test checks inputs as the server does', () => {
+  it('fails a case whose input breaks the input_schema, naming the field', async () => {
+    const dir = join(tempDir(), 'hello');
+    await cli('init', dir);
+    const skillMd = readFileSync(join(dir, 'SKILL.md'), 'utf8').replace(
+      /inputs:\n(?: {2}.*\n)+/,
+      'input_schema:\n  type: object\n  properties:\n    name: { type: string, maxLength: 3 }\n',
+    );
+    writeFileSync(join(dir, 'SKILL.md'), skillMd);
+    writeFileSync(
+      join(dir, 'tests/too-long.json'),
+      JSON.stringify({ input: { name: 'Grace' }, expect: { status: 'failed', error_type: 'invalid_input' } }),
+    );
+    writeFileSync(
+      join(dir, 'tests/wants-success.json'),
+      JSON.stringify({ input: { name: 'Grace' }, expect: { status: 'succeeded' } }),
+    );
+    const result = await cli('test', dir, '--json');
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({ passed: 3, failed: 1, skipped: 0 });
+    const failed = report.cases.find((c: { name: string }) => c.name === 'wants-success');
+    expect(failed.error).toMatchObject({ type: 'invalid_input', errors: [{ field: 'input.name' }] });
+    expect(failed.problems[0]).toMatch(/^status failed \(invalid_input: The input has 1 invalid field: input\.name /);
+    expect(result.code).toBe(1);
+  });
+});
+
 describe('pack --bundle-deps', () => {
   it('bundles the entrypoint and its npm packages into one self-contained ES module', async () => {
     const work = tempDir();

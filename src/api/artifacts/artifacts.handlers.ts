@@ -42,7 +42,7 @@ export const get: RouteHandler<GetRoute, AppEnv> = async (c) => {
     'x-content-type-options': 'nosniff',
     'content-security-policy': "default-src 'none'; sandbox",
   };
-  if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers) as never;
+  if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
   const size = artifact.size_bytes;
   const ifRange = c.req.header('if-range');
   const range = ifRange && ifRange !== etag ? undefined : parseRange(c.req.valid('header').range, size);
@@ -52,7 +52,7 @@ export const get: RouteHandler<GetRoute, AppEnv> = async (c) => {
       new AppError('range_not_satisfiable', `The range cannot be served from an artifact of ${size} bytes`),
     );
     res.headers.set('content-range', `bytes */${size}`);
-    return res as never;
+    return res;
   };
   if (range === 'unsatisfiable') return unsatisfiable();
   try {
@@ -61,10 +61,10 @@ export const get: RouteHandler<GetRoute, AppEnv> = async (c) => {
     if (range) {
       headers['content-range'] = `bytes ${range.start}-${range.end}/${blob.size}`;
       headers['content-length'] = String(range.end - range.start + 1);
-      return c.body(blob.body, 206, headers) as never;
+      return c.body(blob.body, 206, headers);
     }
     headers['content-length'] = String(blob.size);
-    return c.body(blob.body, 200, headers) as never;
+    return c.body(blob.body, 200, headers);
   } catch (error) {
     if (error instanceof BlobRangeNotSatisfiableError) return unsatisfiable();
     if (error instanceof BlobNotFoundError) throw new AppError('gone', 'The artifact content is no longer stored');

@@ -1,6 +1,6 @@
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../../errors.ts';
-import { createRouter } from '../router.ts';
+import { createRouter, perContentType } from '../router.ts';
 import * as handlers from './runs.handlers.ts';
 import * as routes from './runs.routes.ts';
 
@@ -20,10 +20,8 @@ runsRouter.use(
     },
   }),
 );
-// POST /runs takes JSON or multipart; the handler reads whichever was sent.
-runsRouter.openAPIRegistry.registerPath(routes.create);
-runsRouter.post('/runs', handlers.create);
 runsRouter
+  .openapi(perContentType(runsRouter, routes.create), handlers.create)
   .openapi(routes.list, handlers.list)
   .openapi(routes.get, handlers.get)
   .openapi(routes.cancel, handlers.cancel)

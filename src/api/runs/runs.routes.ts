@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ArtifactSchema, RunPageSchema, RunRequestSchema, RunSchema, RunStatusSchema } from '../../runs/schemas.ts';
 import { CursorQuery, SkillRefParam } from '../../skills/schemas.ts';
+import { FilePartSchema, jsonPart, readFileParts } from '../multipart.ts';
 import { conflictResponse, errorResponses, json, tooLargeResponse } from '../problem.ts';
 
 export const RunIdParam = z.object({
@@ -14,19 +15,18 @@ export const RunIdParam = z.object({
     }),
 });
 
+/** A run request as JSON; the output matches the multipart form's, so the handler reads either the same way. */
+const RunJsonBody = RunRequestSchema.transform((request) => ({ request, files: new Map<string, Uint8Array>() }));
+
 export const RunMultipartSchema = z
-  .object({
-    request: z.string().openapi({
-      description: 'The RunRequest as JSON text',
-      example: '{"skill":"csv-to-json","input":{"csv":"data.csv"}}',
-    }),
-    file: z.any().optional().openapi({
-      type: 'string',
-      format: 'binary',
-      description: 'Any other part is a file for ctx.files, named by its field name ("files"/"files[]": its filename)',
+  .looseObject({
+    request: jsonPart(RunRequestSchema, 'The RunRequest as JSON', '{"skill":"csv-to-json","input":{"csv":"data.csv"}}'),
+    'files[]': z.array(FilePartSchema).optional().openapi({
+      description: 'Files for ctx.files, each named by its filename; any other file part is named by its field name',
     }),
   })
-  .openapi('RunMultipart');
+  .openapi('RunMultipart')
+  .transform(async (form) => ({ request: form.request, files: await readFileParts(form, 'files') }));
 
 const RunListQuery = z.object({
   status: RunStatusSchema.optional(),
@@ -44,7 +44,6 @@ const RunListQuery = z.object({
   ...CursorQuery,
 });
 
-/** Documented here; served directly because it takes JSON or multipart. */
 export const create = createRoute({
   method: 'post',
   path: '/runs',
@@ -59,7 +58,7 @@ export const create = createRoute({
     body: {
       required: true,
       content: {
-        'application/json': { schema: RunRequestSchema },
+        'application/json': { schema: RunJsonBody },
         'multipart/form-data': { schema: RunMultipartSchema },
       },
     },
@@ -135,6 +134,7 @@ export const artifacts = createRoute({
   },
 });
 
+export type CreateRoute = typeof create;
 export type ListRoute = typeof list;
 export type SkillRunsRoute = typeof skillRuns;
 export type GetRoute = typeof get;

@@ -1,9 +1,8 @@
 import type { RouteHandler } from '@hono/zod-openapi';
-import type { Context } from 'hono';
-import { AppError } from '../../errors.ts';
 import type { AppEnv } from '../context.ts';
-import { fieldErrors } from '../problem.ts';
+import { isMultipart, readBundleParts } from '../multipart.ts';
 import type {
+  CreateRoute,
   GetRoute,
   ListRoute,
   ListVersionsRoute,
@@ -11,29 +10,20 @@ import type {
   UpdateRoute,
   UploadVersionRoute,
 } from './skills.routes.ts';
-import { CreateSkillBodySchema } from './skills.routes.ts';
-import { readUploadForm } from './upload.ts';
 
 /** POST /skills: JSON creates an empty skill; multipart creates a skill and its first version from a bundle. */
-export async function create(c: Context<AppEnv>) {
+export const create: RouteHandler<CreateRoute, AppEnv> = async (c) => {
   const { registry } = c.var.services;
-  if ((c.req.header('content-type') ?? '').startsWith('multipart/form-data')) {
-    const form = await readUploadForm(c);
-    const result = await registry.createSkillFromBundle(c.var.caller, form.bundle, {
-      publish: form.publish,
-      visibility: form.visibility ?? 'org',
-      version: form.version,
-    });
-    return c.json(result, 201);
-  }
-  const parsed = CreateSkillBodySchema.safeParse(await c.req.json().catch(() => undefined));
-  if (!parsed.success) {
-    throw new AppError('invalid_request', 'The request body is not valid', {
-      errors: fieldErrors(parsed.error.issues, 'body'),
-    });
-  }
-  return c.json(await registry.createSkill(c.var.caller, parsed.data), 201);
-}
+  const body = isMultipart(c) ? c.req.valid('form') : c.req.valid('json');
+  if ('skill' in body) return c.json(await registry.createSkill(c.var.caller, body.skill), 201);
+  const { upload } = body;
+  const result = await registry.createSkillFromBundle(c.var.caller, await readBundleParts(upload), {
+    publish: upload.publish,
+    visibility: upload.visibility ?? 'org',
+    version: upload.version,
+  });
+  return c.json(result, 201);
+};
 
 export const list: RouteHandler<ListRoute, AppEnv> = async (c) =>
   c.json(await c.var.services.registry.listSkills(c.var.caller, c.req.valid('query')), 200);
@@ -56,10 +46,11 @@ export const listVersions: RouteHandler<ListVersionsRoute, AppEnv> = async (c) =
   c.json(await c.var.services.registry.listVersions(c.var.caller, c.req.valid('param').id, c.req.valid('query')), 200);
 
 export const uploadVersion: RouteHandler<UploadVersionRoute, AppEnv> = async (c) => {
-  const form = await readUploadForm(c);
-  const result = await c.var.services.registry.uploadVersion(c.var.caller, c.req.valid('param').id, form.bundle, {
-    publish: form.publish,
-    version: form.version,
+  const upload = c.req.valid('form');
+  const bundle = await readBundleParts(upload);
+  const result = await c.var.services.registry.uploadVersion(c.var.caller, c.req.valid('param').id, bundle, {
+    publish: upload.publish,
+    version: upload.version,
   });
   return c.json(result, 201);
 };

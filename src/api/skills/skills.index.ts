@@ -1,6 +1,6 @@
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../../errors.ts';
-import { createRouter } from '../router.ts';
+import { createRouter, perContentType } from '../router.ts';
 import * as handlers from './skills.handlers.ts';
 import * as routes from './skills.routes.ts';
 
@@ -17,14 +17,11 @@ const uploadLimit = bodyLimit({
 export const skillsRouter = createRouter();
 skillsRouter.use('/skills', async (c, next) => (c.req.method === 'POST' ? uploadLimit(c, next) : next()));
 skillsRouter.use('/skills/:id/versions', async (c, next) => (c.req.method === 'POST' ? uploadLimit(c, next) : next()));
-// POST /skills takes JSON or multipart; the handler reads whichever was sent, so the route is documented here and
-// served directly rather than validated against one of the two schemas.
-skillsRouter.openAPIRegistry.registerPath(routes.create);
-skillsRouter.post('/skills', handlers.create);
 skillsRouter
+  .openapi(perContentType(skillsRouter, routes.create), handlers.create)
   .openapi(routes.list, handlers.list)
   .openapi(routes.get, handlers.get)
   .openapi(routes.update, handlers.update)
   .openapi(routes.remove, handlers.remove)
   .openapi(routes.listVersions, handlers.listVersions)
-  .openapi(routes.uploadVersion, handlers.uploadVersion);
+  .openapi(perContentType(skillsRouter, routes.uploadVersion), handlers.uploadVersion);

@@ -10,6 +10,7 @@ import {
   VersionStatusSchema,
   VisibilitySchema,
 } from '../../skills/schemas.ts';
+import { FilePartSchema, FilePartsSchema, flagPart } from '../multipart.ts';
 import { conflictResponse, errorResponses, json, tooLargeResponse, unprocessableResponse } from '../problem.ts';
 
 export const CreateSkillBodySchema = z
@@ -29,25 +30,23 @@ export const CreateSkillBodySchema = z
   })
   .openapi('CreateSkill');
 
+const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+
 export const BundleUploadSchema = z
   .object({
-    bundle: z
-      .any()
-      .optional()
-      .openapi({ type: 'string', format: 'binary', description: 'A zip or tar.gz of the skill folder' }),
+    bundle: FilePartSchema.optional().openapi({ description: 'A zip or tar.gz of the skill folder' }),
     'files[]': z
-      .any()
+      .array(FilePartSchema)
       .optional()
-      .openapi({
-        type: 'array',
-        items: { type: 'string', format: 'binary' },
-        description: 'Files named by their path under one top-level folder',
-      }),
-    publish: z
-      .enum(['true', 'false'])
+      .openapi({ description: 'Files named by their path under one top-level folder (instead of bundle)' }),
+    files: FilePartsSchema.optional().openapi({ description: 'The same as files[]' }),
+    publish: flagPart('Publish the new version at once'),
+    version: z
+      .string()
       .optional()
-      .openapi({ description: 'Publish the new version at once', example: 'true' }),
-    version: z.string().optional().openapi({ description: 'Overrides the version in SKILL.md', example: '1.0.0' }),
+      .refine((v) => !v || SEMVER.test(v), 'must be semver, e.g. 1.2.0')
+      .transform((v) => v || undefined)
+      .openapi({ description: 'Overrides the version in SKILL.md', example: '1.0.0' }),
     visibility: VisibilitySchema.optional(),
   })
   .openapi('BundleUpload');
@@ -61,8 +60,9 @@ export const create = createRoute({
     body: {
       required: true,
       content: {
-        'application/json': { schema: CreateSkillBodySchema },
-        'multipart/form-data': { schema: BundleUploadSchema },
+        // Tagged outputs tell the handler which of the two it got.
+        'application/json': { schema: CreateSkillBodySchema.transform((skill) => ({ skill })) },
+        'multipart/form-data': { schema: BundleUploadSchema.transform((upload) => ({ upload })) },
       },
     },
   },
@@ -179,6 +179,7 @@ export const uploadVersion = createRoute({
   },
 });
 
+export type CreateRoute = typeof create;
 export type ListRoute = typeof list;
 export type GetRoute = typeof get;
 export type UpdateRoute = typeof update;

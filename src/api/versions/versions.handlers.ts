@@ -1,10 +1,7 @@
 import type { RouteHandler } from '@hono/zod-openapi';
-import { zipSync } from 'fflate';
 import type { Context } from 'hono';
-import { requireRole } from '../../auth/caller.ts';
 import { AppError } from '../../errors.ts';
-import { runVersionTests } from '../../runs/verify.ts';
-import { toPromptXml } from '../../skills/prompt.ts';
+import { zipFiles } from '../../skills/pack.ts';
 import type { AppEnv } from '../context.ts';
 import type {
   ContentRoute,
@@ -19,29 +16,9 @@ export const get: RouteHandler<GetRoute, AppEnv> = async (c) =>
   c.json(await c.var.services.registry.getVersion(c.var.caller, c.req.valid('param').id), 200);
 
 export const publish: RouteHandler<PublishRoute, AppEnv> = async (c) => {
-  const { id } = c.req.valid('param');
-  const { registry, runs } = c.var.services;
-  if (c.req.valid('query').require_tests === 'true') {
-    requireRole(c.var.caller, 'publisher', 'publish versions');
-    const version = await registry.findVersion(c.var.caller, id);
-    if (version.status !== 'draft')
-      throw new AppError(
-        'conflict',
-        `Version ${version.version} is ${version.status}; only a draft version can be published`,
-      );
-    const report = await runVersionTests({ registry, runs }, c.var.caller, id);
-    if (report.total === 0) {
-      throw new AppError('unprocessable', `${version.name} ${version.version} has no tests/*.json cases to require`);
-    }
-    if (report.failures.length > 0) {
-      throw new AppError(
-        'unprocessable',
-        `${report.failures.length} of ${report.total} test cases failed; ${version.name} ${version.version} stays a draft`,
-        { errors: report.failures },
-      );
-    }
-  }
-  return c.json(await registry.setStatus(c.var.caller, id, 'published'), 200);
+  const requireTests = c.req.valid('query').require_tests === 'true';
+  const version = await c.var.services.publisher.publish(c.var.caller, c.req.valid('param').id, { requireTests });
+  return c.json(version, 200);
 };
 
 export const deprecate: RouteHandler<DeprecateRoute, AppEnv> = async (c) =>
@@ -64,45 +41,29 @@ export async function file(c: Context<AppEnv>) {
   });
 }
 
-// A fixed timestamp keeps downloads of the same version byte-identical.
-const ZIP_MTIME = new Date('2000-01-01T00:00:00Z');
-
 export const content: RouteHandler<ContentRoute, AppEnv> = async (c) => {
   const { version, files } = await c.var.services.registry.readAllFiles(c.var.caller, c.req.valid('param').id);
-  const entries: Record<string, [Uint8Array, { mtime: Date }]> = {};
-  for (const f of files) entries[`${version.name}/${f.path}`] = [new Uint8Array(f.content), { mtime: ZIP_MTIME }];
-  const zip = zipSync(entries, { level: 6 });
+  const zip = zipFiles(
+    files.map((f) => ({ path: f.path, data: new Uint8Array(f.content) })),
+    version.name,
+  );
   return c.body(zip, 200, {
     'content-type': 'application/zip',
     'content-length': String(zip.length),
     'content-disposition': `attachment; filename="${version.name}-${version.version}.zip"`,
     etag: `"${version.sha256}"`,
-  }) as never;
+  });
 };
 
-const baseUrl = (c: Context<AppEnv>) => c.var.deps.publicUrl ?? new URL(c.req.url).origin;
-const skillMdLocation = (c: Context<AppEnv>, versionId: string) =>
-  `${baseUrl(c)}/skill-versions/${versionId}/files/SKILL.md`;
+const xml = (c: Context<AppEnv>, text: string) =>
+  c.body(text, 200, { 'content-type': 'application/xml; charset=utf-8' });
 
 export const skillPrompt: RouteHandler<SkillPromptRoute, AppEnv> = async (c) => {
-  const skill = await c.var.services.registry.findSkill(c.var.caller, c.req.valid('param').id);
-  if (!skill.latest_version_id) throw new AppError('not_found', `Skill "${skill.name}" has no published version`);
-  const xml = toPromptXml([
-    { name: skill.name, description: skill.description, location: skillMdLocation(c, skill.latest_version_id) },
-  ]);
-  return c.body(xml, 200, { 'content-type': 'application/xml; charset=utf-8' }) as never;
+  const origin = new URL(c.req.url).origin;
+  return xml(c, await c.var.services.prompts.forSkill(c.var.caller, c.req.valid('param').id, origin));
 };
 
 export const setPrompt: RouteHandler<SetPromptRoute, AppEnv> = async (c) => {
-  const { registry } = c.var.services;
-  const names = c.req.valid('json').skills;
-  const skills = names
-    ? await Promise.all(names.map((name) => registry.findSkill(c.var.caller, name)))
-    : await registry.listAllPublished(c.var.caller);
-  const xml = toPromptXml(
-    skills
-      .filter((s) => s.latest_version_id)
-      .map((s) => ({ name: s.name, description: s.description, location: skillMdLocation(c, s.latest_version_id!) })),
-  );
-  return c.body(xml, 200, { 'content-type': 'application/xml; charset=utf-8' }) as never;
+  const origin = new URL(c.req.url).origin;
+  return xml(c, await c.var.services.prompts.forSkills(c.var.caller, c.req.valid('json').skills, origin));
 };

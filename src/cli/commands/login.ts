@@ -14,14 +14,16 @@ export async function login(args: string[], io: Io): Promise<number> {
   if (!values.token)
     throw usageError('login: --token is required (the server prints an admin token on its first start)');
   const settings = resolveSettings({ url: values.url, token: values.token });
-  let me: unknown;
-  if (!values['no-verify']) me = await createClient(settings).get('/me');
+  let me: { user_id: string; org_id: string; role: string } | undefined;
+  if (!values['no-verify']) {
+    const client = createClient(settings);
+    me = await client.ok(client.api.GET('/me'));
+  }
   const file = configFile();
   writeStoredLogin({ url: settings.url, token: values.token }, file);
   if (values.json) io.out(`${JSON.stringify({ url: settings.url, config: file, me })}\n`);
   else {
-    const who = me as { user_id?: string; org_id?: string; role?: string } | undefined;
-    const identity = who?.user_id ? ` as ${who.user_id} (${who.role}) in org ${who.org_id}` : '';
+    const identity = me?.user_id ? ` as ${me.user_id} (${me.role}) in org ${me.org_id}` : '';
     io.out(`Logged in to ${settings.url}${identity}; saved to ${file}\n`);
   }
   return EXIT.ok;

@@ -1,61 +1,90 @@
 import { packSkillDir } from '../../skills/pack.ts';
+import { type CaseExecutor, type CaseOutcome, type CaseReport, runCases } from '../../skills/test-cases.ts';
 import { COMMON_OPTIONS, parse, positionals, SERVER_OPTIONS } from '../args.ts';
-import { caseFiles, checkOutcome, listCases, type SkillCase } from '../cases.ts';
-import { type Client, createClient } from '../client.ts';
+import { readCaseSuite } from '../cases.ts';
+import { type Client, createClient, multipartUpload } from '../client.ts';
 import { CliError, EXIT, formatBytes, formatFieldErrors, type Io, spinner, table } from '../output.ts';
-import { artifactMime, runOnServer } from '../server-run.ts';
+import { runOnServer } from '../server-run.ts';
 import { resolveSettings } from '../settings.ts';
 import { validateDir } from './validate.ts';
 
-interface UploadResult {
-  skill: { id: string; name: string };
-  version: { id: string; version: string; status: string };
-  warnings: { field: string; message: string }[];
-}
-
-interface CaseReport {
-  file: string;
-  name: string;
-  outcome: 'passed' | 'failed' | 'skipped';
-  run_id?: string;
-  duration_ms?: number;
-  problems: string[];
-  note?: string;
-}
-
-async function runCase(
-  client: Client,
-  dir: string,
-  uploaded: UploadResult,
-  file: string,
-  testCase: SkillCase,
-): Promise<CaseReport> {
-  const base = { file, name: testCase.name, problems: [] as string[] };
-  for (const required of testCase.requires ?? []) {
-    if (!(await client.find(`/skills/${encodeURIComponent(required)}`))) {
-      return { ...base, outcome: 'skipped', note: `needs skill "${required}", which this server does not have` };
-    }
-  }
-  const started = performance.now();
-  const run = await runOnServer(client, {
-    skill: uploaded.skill.id,
-    version: uploaded.version.version,
-    input: testCase.input ?? {},
-    files: caseFiles(dir, testCase),
-  });
-  const problems = checkOutcome(testCase, {
-    status: run.status,
-    output: run.output,
-    error: run.error,
-    artifacts: run.artifacts.map((a) => ({ name: a.name, size: a.size, mimeType: artifactMime(a) })),
-  });
+/** Executes cases as runs of exactly the uploaded version; a case that needs a skill the server lacks is skipped. */
+function onServer(client: Client, skill: string, version: string): CaseExecutor<CaseOutcome> {
   return {
-    ...base,
-    outcome: problems.length ? 'failed' : 'passed',
-    problems,
-    run_id: run.id,
-    duration_ms: run.duration_ms ?? Math.round(performance.now() - started),
+    async skip(testCase) {
+      for (const required of testCase.requires ?? []) {
+        const found = await client.find(client.api.GET('/skills/{id}', { params: { path: { id: required } } }));
+        if (!found) return `needs skill "${required}", which this server does not have`;
+      }
+      return undefined;
+    },
+    async execute(testCase, files) {
+      const run = await runOnServer(client, { skill, version, input: testCase.input ?? {}, files });
+      const artifacts = run.artifacts.map((a) => ({ name: a.name, size: a.size, mimeType: a.mime_type }));
+      return {
+        status: run.status,
+        output: run.output,
+        error: run.error,
+        artifacts,
+        runId: run.id,
+        durationMs: run.duration_ms ?? undefined,
+      };
+    },
   };
+}
+
+/** One case as `--json` prints it. */
+const caseJson = (r: CaseReport<CaseOutcome>) => ({
+  file: r.file,
+  name: r.name,
+  outcome: r.outcome,
+  run_id: r.runId,
+  duration_ms: r.durationMs,
+  problems: r.problems,
+  note: r.note,
+});
+
+type Packed = Awaited<ReturnType<typeof packSkillDir>>;
+
+/** Uploads the packed bundle as a draft: a new version of `name`, or a new skill when the server has none. */
+async function uploadDraft(client: Client, io: Io, name: string, packed: Packed, version?: string) {
+  const existing = await client.find(client.api.GET('/skills/{id}', { params: { path: { id: name } } }));
+  const zip = new File([packed.zip], `${packed.folder}.zip`, { type: 'application/zip' });
+  const body = { bundle: zip, publish: 'false' as const, ...(version ? { version } : {}) };
+  const progress = spinner(io, 'uploading…');
+  const upload = {
+    body,
+    ...multipartUpload(body, (sent, total) =>
+      progress.update(`uploading ${name} ${formatBytes(sent)} / ${formatBytes(total)}`),
+    ),
+  };
+  const result = await client
+    .ok(
+      existing
+        ? client.api.POST('/skills/{id}/versions', { params: { path: { id: name } }, ...upload })
+        : client.api.POST('/skills', upload),
+    )
+    .finally(() => progress.stop());
+  if (!('version' in result)) throw new CliError('The server stored no version for the upload', EXIT.server);
+  return result;
+}
+
+/** Prints the cases as a table, then what failed. */
+function printCases(io: Io, results: CaseReport<CaseOutcome>[]) {
+  io.out(
+    table([
+      ['CASE', 'RESULT', 'TIME', 'RUN'],
+      ...results.map((r) => [
+        r.name,
+        r.outcome.toUpperCase(),
+        r.durationMs === undefined ? '' : `${r.durationMs} ms`,
+        r.runId ?? r.note ?? '',
+      ]),
+    ]),
+  );
+  for (const r of results.filter((c) => c.outcome === 'failed')) {
+    io.out(`\n${r.name}:\n${r.problems.map((p) => `  ${p}\n`).join('')}`);
+  }
 }
 
 /**
@@ -77,64 +106,41 @@ export async function publish(args: string[], io: Io): Promise<number> {
   const name = report.name!;
   const packed = await packSkillDir(dir, { bundleDeps: values['bundle-deps'] ? true : 'auto' });
   if (!values.json && packed.bundled.length) io.err(`Bundled ${packed.bundled.join(', ')} into ${packed.entrypoint}\n`);
-  const cases = values['no-tests'] ? [] : listCases(dir);
+  const suite = values['no-tests'] ? { cases: [], readTestFile: () => undefined } : readCaseSuite(dir);
 
   const client = createClient(resolveSettings(values));
-  const existing = await client.find<{ id: string }>(`/skills/${encodeURIComponent(name)}`);
-  if (cases.length > 0 && !(await client.exists('GET', '/runs'))) {
+  if (suite.cases.length > 0 && !(await client.canRun())) {
     throw new CliError(
       `${client.settings.url} cannot run skills (no /runs route), so the tests cannot run there; use --no-tests`,
     );
   }
-  const form = new FormData();
-  form.set(
-    'bundle',
-    new File([packed.zip as Uint8Array<ArrayBuffer>], `${packed.folder}.zip`, { type: 'application/zip' }),
-  );
-  form.set('publish', 'false');
-  if (values.version) form.set('version', values.version);
-  const progress = spinner(io, 'uploading…');
-  const path = existing ? `/skills/${encodeURIComponent(name)}/versions` : '/skills';
-  const uploaded = await client
-    .upload<UploadResult>('POST', path, form, (sent, total) =>
-      progress.update(`uploading ${name} ${formatBytes(sent)} / ${formatBytes(total)}`),
-    )
-    .finally(() => progress.stop());
+  const uploaded = await uploadDraft(client, io, name, packed, values.version);
   const label = `${name} ${uploaded.version.version}`;
   if (!values.json) {
     io.err(`Uploaded ${label} as a draft (${formatBytes(packed.zip.length)}, version id ${uploaded.version.id})\n`);
     if (uploaded.warnings.length) io.err(`Warnings:\n${formatFieldErrors(uploaded.warnings)}`);
   }
 
-  const results: CaseReport[] = [];
-  for (const { file, testCase } of cases) {
-    const running = spinner(io, `running ${testCase.name}…`);
-    results.push(await runCase(client, dir, uploaded, file, testCase).finally(() => running.stop()));
-  }
+  const executor = onServer(client, uploaded.skill.id, uploaded.version.version);
+  const results = await runCases(suite, {
+    skip: executor.skip,
+    execute(testCase, files) {
+      const running = spinner(io, `running ${testCase.name}…`);
+      return executor.execute(testCase, files).finally(() => running.stop());
+    },
+  });
   const failed = results.filter((r) => r.outcome === 'failed');
-  if (!values.json && results.length) {
-    io.out(
-      table([
-        ['CASE', 'RESULT', 'TIME', 'RUN'],
-        ...results.map((r) => [
-          r.name,
-          r.outcome.toUpperCase(),
-          r.duration_ms === undefined ? '' : `${r.duration_ms} ms`,
-          r.run_id ?? r.note ?? '',
-        ]),
-      ]),
-    );
-    for (const r of failed) io.out(`\n${r.name}:\n${r.problems.map((p) => `  ${p}\n`).join('')}`);
-  }
+  if (!values.json && results.length) printCases(io, results);
 
-  let published = false;
-  if (failed.length === 0) {
-    await client.post(`/skill-versions/${uploaded.version.id}/publish`);
-    published = true;
+  const published = failed.length === 0;
+  if (published) {
+    await client.ok(client.api.POST('/skill-versions/{id}/publish', { params: { path: { id: uploaded.version.id } } }));
   }
   if (values.json) {
+    const { version } = uploaded;
+    const cases = results.map(caseJson);
     io.out(
-      `${JSON.stringify({ skill: name, version: uploaded.version.version, version_id: uploaded.version.id, published, warnings: uploaded.warnings, cases: results })}\n`,
+      `${JSON.stringify({ skill: name, version: version.version, version_id: version.id, published, warnings: uploaded.warnings, cases })}\n`,
     );
   } else if (published) {
     const tested = values['no-tests']

@@ -3,7 +3,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { COMMON_OPTIONS, parse, positionals, SERVER_OPTIONS } from '../args.ts';
 import { createClient } from '../client.ts';
 import { EXIT, formatBytes, formatFieldErrors, type Io, spinner, usageError } from '../output.ts';
-import { artifactMime, runOnServer } from '../server-run.ts';
+import { runOnServer } from '../server-run.ts';
 import { resolveSettings } from '../settings.ts';
 
 function readInput(raw: string | undefined): unknown {
@@ -62,8 +62,11 @@ export async function run(args: string[], io: Io): Promise<number> {
       const name = basename(artifact.name) || artifact.id;
       const path = join(outDir, name);
       progress.update(`downloading ${name} (${formatBytes(artifact.size)})`);
-      await client.download(`/artifacts/${artifact.id}`, path);
-      downloaded.push({ name: artifact.name, path, size: artifact.size, mime_type: artifactMime(artifact) });
+      await client.download(
+        client.api.GET('/artifacts/{id}', { params: { path: { id: artifact.id } }, parseAs: 'stream' }),
+        path,
+      );
+      downloaded.push({ name: artifact.name, path, size: artifact.size, mime_type: artifact.mime_type });
     }
     progress.stop();
   }

@@ -3,10 +3,6 @@ import { createClient } from '../client.ts';
 import { EXIT, type Io, table, usageError } from '../output.ts';
 import { resolveSettings } from '../settings.ts';
 
-interface SearchResponse {
-  results: { skill: { name: string; version: string; description: string }; score: number }[];
-}
-
 /** `open-skills search "<query>" [--top-k n]` via POST /skills/search. */
 export async function search(args: string[], io: Io): Promise<number> {
   const { values, positionals: rest } = parse('search', args, {
@@ -18,7 +14,7 @@ export async function search(args: string[], io: Io): Promise<number> {
   const topK = values['top-k'] === undefined ? 5 : Number(values['top-k']);
   if (!Number.isInteger(topK) || topK < 1 || topK > 50) throw usageError('search: --top-k must be 1-50');
   const client = createClient(resolveSettings(values));
-  const response = await client.post<SearchResponse>('/skills/search', { query, top_k: topK });
+  const response = await client.ok(client.api.POST('/skills/search', { body: { query, top_k: topK } }));
   if (values.json) {
     io.out(`${JSON.stringify(response)}\n`);
     return EXIT.ok;

@@ -5,6 +5,7 @@
  */
 import { posix } from 'node:path';
 import type ivm from 'isolated-vm';
+import { moduleKey } from '../module-map.ts';
 
 /** Thrown for import or compile problems; its message is shown to the skill author as a `skill_error`. */
 export class ModuleLoadError extends Error {
@@ -20,7 +21,7 @@ export function resolveSpecifier(specifier: string, referrer: string, modules: R
   if (!specifier.startsWith('./') && !specifier.startsWith('../')) return null;
   const joined = posix.normalize(posix.join(posix.dirname(referrer), specifier));
   if (joined.startsWith('../') || joined === '..' || joined.startsWith('/')) return null;
-  const candidates = [joined, joined.replace(/\.(m|c)?tsx?$/, '.js'), `${joined}.js`, `${joined}/index.js`];
+  const candidates = [joined, moduleKey(joined), `${joined}.js`, `${joined}/index.js`];
   for (const candidate of candidates) {
     if (Object.hasOwn(modules, candidate)) return candidate;
   }
