@@ -3,6 +3,7 @@
  * host, the sandbox, output checks, then `finishRun`. Never throws: every failure becomes the run's outcome.
  */
 import type { SandboxResult } from '../runtime/types.ts';
+import { type RunSecrets, secretsForRun } from '../secrets/for-run.ts';
 import type { RuntimeVersion } from '../skills/runnable.ts';
 import type { Parent, RunContext, RunFiles } from './context.ts';
 import { failure, finishRun } from './finish.ts';
@@ -58,9 +59,17 @@ export function createSkillExecutor(k: RunContext, callSkill: CallSkill): Execut
     row: RunRow,
     parent: Parent,
     target: Target,
-    run: { input: unknown; files: RunFiles; timeoutMs: number; pending: ArtifactRow[]; onCall: () => void },
+    run: {
+      input: unknown;
+      files: RunFiles;
+      timeoutMs: number;
+      pending: ArtifactRow[];
+      onCall: () => void;
+      secrets: RunSecrets;
+    },
   ): Promise<SandboxResult> {
     const v = target.version;
+    const { redact } = run.secrets;
     const host = createRunHost({
       runId: row.id,
       orgId: row.org_id,
@@ -71,11 +80,16 @@ export function createSkillExecutor(k: RunContext, callSkill: CallSkill): Execut
       blobs: deps.blobs,
       clock: deps.clock,
       pending: run.pending,
-      onLog: (line) => events.emit(row.id, { event: 'log', data: line }),
-      onArtifact: (artifact) => events.emit(row.id, { event: 'artifact', data: toArtifact(artifact) }),
+      onLog: (line) => events.emit(row.id, { event: 'log', data: redact(line) }),
+      onArtifact: (artifact) => {
+        // The pending row itself is redacted: it is what gets stored.
+        Object.assign(artifact, redact({ name: artifact.name, mime_type: artifact.mime_type }));
+        events.emit(row.id, { event: 'artifact', data: toArtifact(artifact) });
+      },
+      // Children hide this run's secrets too (what it passes them, what they echo back).
       callSkill: (name, childInput, options) => {
         run.onCall();
-        return callSkill(parent, name, childInput, options);
+        return callSkill({ ...parent, redact }, name, childInput, options);
       },
       fetch: deps.fetch,
     });
@@ -86,7 +100,7 @@ export function createSkillExecutor(k: RunContext, callSkill: CallSkill): Execut
       modules: v.modules,
       sourceMaps: v.sourceMaps,
       input: run.input ?? null,
-      secrets: await deps.secrets.resolve(row.org_id, v.secrets),
+      secrets: run.secrets.values,
       limits: limitsFor(k.maxima, v, run.timeoutMs),
       deadline: parent.deadline,
       depth: parent.depth,
@@ -100,18 +114,22 @@ export function createSkillExecutor(k: RunContext, callSkill: CallSkill): Execut
     let composed = false;
     events.emit(row.id, { event: 'status', data: { id: row.id, status: 'running' } });
     let result = refusal(target.version, input, files);
+    let seal = (r: SandboxResult) => r;
     if (!result) {
       try {
         const onCall = () => {
           composed = true;
         };
-        result = await sandboxRun(row, parent, target, { input, files, timeoutMs, pending, onCall });
+        const secrets = await secretsForRun(deps.secrets, deps.clock, parent.caller, target, parent.redact);
+        seal = secrets.seal;
+        if (secrets.notice) events.emit(row.id, { event: 'log', data: secrets.notice });
+        result = await sandboxRun(row, parent, target, { input, files, timeoutMs, pending, onCall, secrets });
       } catch (error) {
         deps.logger.error({ err: error, run_id: row.id }, 'sandbox failed');
         result = failure('failed', 'infrastructure_error', 'The sandbox could not run the skill');
       }
       result = checkOutput(target.version, result, pending);
     }
-    return finishRun(k, row, result, startedMs, pending, composed);
+    return finishRun(k, row, seal(result), startedMs, pending, composed);
   };
 }

@@ -29,7 +29,7 @@ export function createRunQueries(k: RunContext) {
   const { store, events } = k;
 
   async function getRow(caller: Caller, id: string): Promise<RunRow> {
-    const row = UUID.test(id) ? await store.getRun(caller.orgId, id) : undefined;
+    const row = UUID.test(id) ? await store.getVisibleRun(caller, id) : undefined;
     if (!row) throw new AppError('not_found', `Run "${id}" not found`);
     return row;
   }
@@ -58,7 +58,7 @@ export function createRunQueries(k: RunContext) {
       parentRunId: query.parent_run_id,
       since: query.since,
     };
-    const page = await store.listRuns(caller.orgId, filter, query);
+    const page = await store.listRuns(caller, filter, query);
     return { data: await withArtifacts(page.data), next_cursor: page.next_cursor };
   }
 
@@ -110,7 +110,10 @@ export function createRunQueries(k: RunContext) {
 
     async getArtifact(caller: Caller, id: string): Promise<ArtifactRow> {
       const row = UUID.test(id) ? await store.getArtifact(caller.orgId, id) : undefined;
-      if (!row) throw new AppError('not_found', `Artifact "${id}" not found`);
+      // An artifact is as visible as the run that wrote it.
+      if (!row || !(await store.getVisibleRun(caller, row.run_id))) {
+        throw new AppError('not_found', `Artifact "${id}" not found`);
+      }
       return row;
     },
   };

@@ -73,7 +73,7 @@ function createReads(store: SkillStore, deps: RegistryDeps) {
 
     async listVersions(caller: Caller, ref: string, query: { status?: string; cursor?: string; limit: number }) {
       const skill = await store.findSkill(caller, ref);
-      const page = await store.listVersions(skill.id, { status: query.status }, query);
+      const page = await store.listVersions(caller, skill.id, { status: query.status }, query);
       return mapPage(page, toVersionSummary);
     },
 
