@@ -2282,7 +2282,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the organisation's runs, newest first */
+        /** List the runs the caller may see (their own; an admin all), newest first */
         get: {
             parameters: {
                 query?: {
@@ -2364,7 +2364,7 @@ export interface paths {
         put?: never;
         /**
          * Run a skill (or a chain / parallel composition); synchronous unless async is true
-         * @description Needs role author or higher. 201: the finished run, whatever its status (a failing skill is a failed run, not an HTTP error; invalid input is a failed run with error.type invalid_input and error.errors; an instruction-only skill is a failed run with not_runnable). 202 with async: the queued run. 404: unknown skill or version. Multipart: a "request" JSON part and file parts for ctx.files.
+         * @description Any member runs the published versions they see; a draft needs role author or higher. 201: the finished run, whatever its status (a failing skill is a failed run, not an HTTP error; invalid input is a failed run with error.type invalid_input and error.errors; an instruction-only skill is a failed run with not_runnable). 202 with async: the queued run. 404: unknown skill or version. Multipart: a "request" JSON part and file parts for ctx.files.
          */
         post: {
             parameters: {
@@ -2553,7 +2553,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel a queued or running run (role author); answers once it has stopped */
+        /** Cancel a queued or running run (who started it, or an admin); answers once it has stopped */
         post: {
             parameters: {
                 query?: never;
@@ -4036,7 +4036,7 @@ export interface components {
              */
             output_mime?: string;
             /**
-             * @description Rank each skill's newest version even when it is a draft
+             * @description Rank each skill's newest version even when it is a draft (drafts the caller may see)
              * @default false
              * @example false
              */

@@ -81,6 +81,11 @@ describe.each(backends)('secrets on %s', (backend) => {
     expect((await call('/secrets/OLD', { method: 'PUT', json: { value: 'old-value' } })).status).toBe(200);
     expect((await call('/orgs/acme/secrets/OLD', { method: 'DELETE' })).status).toBe(204);
     expect((await call('/secrets/OLD', { method: 'DELETE' })).status).toBe(404);
+    const tooLong = await call('/orgs/acme/secrets/BIG', { method: 'PUT', json: { value: 'x'.repeat(64 * 1024 + 1) } });
+    expect(tooLong.status).toBe(400);
+    const tooBig = await call('/orgs/acme/secrets/BIG', { method: 'PUT', json: { value: 'x'.repeat(512 * 1024) } });
+    expect(tooBig.status).toBe(413);
+    expect((await call('/orgs/acme/secrets/bad-name', { method: 'PUT', json: { value: 'x' } })).status).toBe(400);
   });
 
   it('keeps secrets to admins of their organisation (403 for members, 404 for other organisations)', async () => {
