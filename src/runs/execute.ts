@@ -114,7 +114,8 @@ export function createSkillExecutor(k: RunContext, callSkill: CallSkill): Execut
     let composed = false;
     events.emit(row.id, { event: 'status', data: { id: row.id, status: 'running' } });
     let result = refusal(target.version, input, files);
-    let seal = (r: SandboxResult) => r;
+    // A refused input was written by the parent run, if any: it may carry the parent's secrets.
+    let seal = (r: SandboxResult) => (parent.redact ? parent.redact(r) : r);
     if (!result) {
       try {
         const onCall = () => {
