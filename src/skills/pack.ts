@@ -213,7 +213,7 @@ export async function packSkillDir(dir: string, options: PackOptions = {}): Prom
   const root = resolve(dir);
   const folder = basename(root);
   const files = await readSkillDir(root);
-  const skillMdFile = files.find((f) => f.path === 'SKILL.md');
+  const skillMdFile = files.find((f) => f.path === 'SKILL.md') ?? files.find((f) => f.path === 'skill.md');
   const skillMd = skillMdFile ? new TextDecoder().decode(skillMdFile.data) : undefined;
   let entrypoint = skillMd ? entrypointOf(skillMd) : undefined;
   let bundled: string[] = [];

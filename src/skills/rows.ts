@@ -108,6 +108,7 @@ export function toSkillVersion(row: VersionRow, files: FileRow[]): SkillVersionD
     memory_mb: run.memoryMb,
     license: manifest.license ?? null,
     compatibility: manifest.compatibility ?? null,
+    allowed_tools: manifest.allowedTools ?? null,
     metadata: manifest.metadata ?? {},
     front_matter: frontMatter,
     warnings: row.warnings,

@@ -115,9 +115,13 @@ export const SkillVersionSchema = z
       memory_mb: z.number().int().nullable().meta({ description: 'Requested isolate memory', example: 64 }),
       license: z.string().nullable().meta({ description: 'License', example: 'MIT' }),
       compatibility: z.string().nullable().meta({ description: 'Environment requirements', example: null }),
+      allowed_tools: z
+        .string()
+        .nullable()
+        .meta({ description: 'Tools the skill expects to use (space-separated)', example: 'Read Bash(git:*)' }),
       metadata: z
         .record(z.string(), z.string())
-        .meta({ description: 'Free-form string map from SKILL.md', example: {} }),
+        .meta({ description: 'Free-form string map from SKILL.md, values as written', example: { version: '1.0' } }),
       front_matter: z.record(z.string(), z.unknown()).meta({ description: 'SKILL.md front matter as written' }),
       warnings: z.array(FieldErrorSchema).meta({ description: 'Validation warnings recorded at upload' }),
       files: z.array(FileInfoSchema).meta({ description: 'Every file of the bundle' }),

@@ -9,6 +9,7 @@ import type { Database, Queryable } from '../db/database.ts';
 import { keysetPage } from '../db/pagination.ts';
 import { UUID, Where } from '../db/where.ts';
 import { AppError } from '../errors.ts';
+import { normalizeName } from './names.ts';
 import type { SkillRow, VersionRow } from './rows.ts';
 import { LATEST_VERSION_JOIN, SKILL_COLUMNS, VISIBLE } from './sql.ts';
 import { createFileStore } from './store-files.ts';
@@ -34,10 +35,10 @@ const likePattern = (q: string) => `%${q.replace(/[%_\\]/g, '\\$&')}%`;
 export function createSkillLookups(db: Queryable) {
   return {
     async findSkill(caller: Caller, ref: string): Promise<SkillRow> {
-      const column = UUID.test(ref) ? 's.id::text' : 's.name';
+      const byId = UUID.test(ref);
       const [row] = await db.query<SkillRow>(
-        `select ${SKILL_COLUMNS} from skills s ${LATEST_VERSION_JOIN} where ${VISIBLE} and ${column} = $3`,
-        [caller.orgId, caller.userId, ref],
+        `select ${SKILL_COLUMNS} from skills s ${LATEST_VERSION_JOIN} where ${VISIBLE} and ${byId ? 's.id::text' : 's.name'} = $3`,
+        [caller.orgId, caller.userId, byId ? ref : normalizeName(ref)],
       );
       if (!row) throw new AppError('not_found', `Skill "${ref}" not found`);
       return row;

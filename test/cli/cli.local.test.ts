@@ -65,7 +65,7 @@ describe('open-skills init, validate, pack, unpack', () => {
     const result = await cli('validate', dir);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('invalid');
-    expect(result.stderr).toMatch(/SKILL\.md#name: name must be 1-64 lowercase/);
+    expect(result.stderr).toMatch(/SKILL\.md#name: name "Broken_Name" must be lowercase \(names are 1-64 lowercase/);
     expect(result.stderr).toMatch(/SKILL\.md#description: description is required/);
     expect(result.stderr).toMatch(/SKILL\.md#version: version "banana" is not valid semver/);
     expect(result.stderr).toMatch(/SKILL\.md#entrypoint: entrypoint file "scripts\/missing\.ts" is not in the bundle/);

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { isValidSkillName, normalizeName } from '../../skills/names.ts';
 import {
   CursorQuery,
   SkillDetailSchema,
@@ -18,8 +19,9 @@ export const CreateSkillBodySchema = z
     name: z
       .string()
       .min(1)
-      .max(64)
-      .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lowercase letters, digits and single hyphens')
+      .max(256)
+      .refine(isValidSkillName, 'must be 1-64 lowercase letters or digits (any script) and single hyphens')
+      .transform(normalizeName)
       .openapi({ description: 'Skill name, unique in the organisation', example: 'pdf-tools' }),
     description: z
       .string()

@@ -50,7 +50,8 @@ export const content: RouteHandler<ContentRoute, AppEnv> = async (c) => {
   return c.body(zip, 200, {
     'content-type': 'application/zip',
     'content-length': String(zip.length),
-    'content-disposition': `attachment; filename="${version.name}-${version.version}.zip"`,
+    // Names may be any script; filename* carries them (RFC 6266), headers themselves stay ASCII.
+    'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(`${version.name}-${version.version}.zip`)}`,
     etag: `"${version.sha256}"`,
   });
 };

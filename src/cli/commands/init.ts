@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { NAME_PATTERN } from '../../skills/manifest.ts';
+import { normalizeName, skillNameProblem } from '../../skills/names.ts';
 import { COMMON_OPTIONS, parse, positionals } from '../args.ts';
 import { CliError, EXIT, type Io, usageError } from '../output.ts';
 
@@ -84,10 +84,11 @@ export async function init(args: string[], io: Io): Promise<number> {
   const { values, positionals: rest } = parse('init', args, COMMON_OPTIONS);
   const [target] = positionals('init', rest, ['name']) as [string];
   const dir = resolve(target);
-  const name = basename(dir);
-  if (!NAME_PATTERN.test(name) || name.length > 64) {
+  const name = normalizeName(basename(dir));
+  const problem = skillNameProblem(name);
+  if (problem) {
     throw usageError(
-      `init: "${name}" is not a valid skill name: use 1-64 lowercase letters, digits and single hyphens (e.g. hello-world)`,
+      `init: "${name}" is not a valid skill name: it ${problem} (use 1-64 lowercase letters, digits and single hyphens, e.g. hello-world)`,
     );
   }
   if (existsSync(dir) && readdirSync(dir).length > 0) {
