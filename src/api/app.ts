@@ -137,7 +137,11 @@ function createServices(deps: AppDeps): AppServices {
         createPromptService({
           publicUrl: deps.publicUrl,
           findSkill: (caller, ref) => services.registry.findSkill(caller, ref),
-          listAllPublished: (caller) => services.registry.listAllPublished(caller),
+          listAllPublished: (caller, options) => services.registry.listAllPublished(caller, options),
+          async rank(caller, { query, topK, tags }) {
+            const { results } = await services.search.search(caller, { query, topK, tags });
+            return results.map(({ skill }) => ({ ...skill, latest_version_id: skill.version_id }));
+          },
         }),
       );
     },

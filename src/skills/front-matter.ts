@@ -13,6 +13,8 @@ export const MAX_FRONT_MATTER_BYTES = 64 * 1024;
 export const MAX_YAML_ALIAS_COUNT = 100;
 /** The front matter expanded to JSON (aliases resolved) may not exceed this: it is what versions store. */
 export const MAX_EXPANDED_FRONT_MATTER_BYTES = 256 * 1024;
+/** Flow collections (`[`, `{`) nested deeper than this are refused before parsing: the parser recurses on them. */
+export const MAX_FLOW_DEPTH = 64;
 
 const FIELD = 'SKILL.md';
 const OPENING = /^---[ \t]*\r?\n/;
@@ -71,6 +73,34 @@ function describeYamlError(error: YAMLError, yaml: string, lines: LineCounter): 
       `front matter is not valid YAML at line ${line + 1}, column ${col}: ${reason}\n` +
       `${before}${gutter}${at.text}\n${' '.repeat(gutter.length + Math.max(0, at.caret - 1))}^`,
   };
+}
+
+/**
+ * How deep flow collections nest, by one linear scan: brackets that open a value (after `[`, `{`, `,`, `:`, `-`
+ * or at the start of a line), outside quotes and comments. Plain text such as "see [docs]" does not count.
+ */
+export function flowDepth(yaml: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let quote: string | undefined;
+  let previous = '\n';
+  for (let i = 0; i < yaml.length; i++) {
+    const char = yaml[i]!;
+    if (quote) {
+      if (char === '\\' && quote === '"') i++;
+      else if (char === quote) quote = undefined;
+      continue;
+    }
+    if (char === '"' || char === "'") quote = char;
+    else if (char === '#' && /\s/.test(yaml[i - 1] ?? '\n')) {
+      while (i < yaml.length && yaml[i] !== '\n') i++;
+      previous = '\n';
+      continue;
+    } else if ((char === '[' || char === '{') && '[{,:-\n'.includes(previous)) deepest = Math.max(deepest, ++depth);
+    else if ((char === ']' || char === '}') && depth > 0) depth--;
+    if (char === '\n' || !/\s/.test(char)) previous = char;
+  }
+  return deepest;
 }
 
 type Parsed = { document: Document.Parsed; error?: undefined } | { document?: undefined; error: FieldError };
@@ -140,10 +170,16 @@ export function splitFrontMatter(source: string): FrontMatter {
     return fail(`front matter is ${formatBytes(size)}; at most ${formatBytes(MAX_FRONT_MATTER_BYTES)} are allowed`);
   }
 
+  if (flowDepth(yaml) > MAX_FLOW_DEPTH) {
+    return { ...fail(`front matter nests [ ] or { } deeper than ${MAX_FLOW_DEPTH} levels`), body };
+  }
+
   const warnings: FieldError[] = [];
   let parsed = parseYaml(yaml);
+  const quoted = parsed.error ? quoteColonValues(yaml) : yaml;
   if (parsed.error) {
-    const retried = parseYaml(quoteColonValues(yaml));
+    if (quoted === yaml) return { ...fail(parsed.error.message, parsed.error.field), body };
+    const retried = parseYaml(quoted);
     if (retried.error) return { ...fail(parsed.error.message, parsed.error.field), body };
     parsed = retried;
     warnings.push({

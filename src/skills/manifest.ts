@@ -179,7 +179,7 @@ function readMetadata(r: Reading): Record<string, string> {
   if (entries > MANIFEST_LIMITS.metadataEntries || bytes > MANIFEST_LIMITS.metadataBytes) {
     r.errors.push({
       field: field('metadata'),
-      message: `metadata has ${entries} entries (${formatBytes(bytes)}); at most ${MANIFEST_LIMITS.metadataEntries} entries and ${formatBytes(MANIFEST_LIMITS.metadataBytes)} are allowed`,
+      message: `metadata has ${entries} ${entries === 1 ? 'entry' : 'entries'} (${formatBytes(bytes)}); at most ${MANIFEST_LIMITS.metadataEntries} entries and ${formatBytes(MANIFEST_LIMITS.metadataBytes)} are allowed`,
     });
   }
   return metadata;

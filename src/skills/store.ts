@@ -95,12 +95,12 @@ export function createSkillLookups(db: Queryable) {
       );
     },
 
-    /** Every skill with a published version the caller can see (for prompt blocks), at most 500. */
-    listAllPublished: (caller: Caller) =>
+    /** Skills with a published version the caller can see, by name, optionally with every one of `tags` (prompt blocks). */
+    listAllPublished: (caller: Caller, options: { tags?: readonly string[]; limit: number }) =>
       db.query<SkillRow>(
         `select ${SKILL_COLUMNS} from skills s ${LATEST_VERSION_JOIN}
-         where ${VISIBLE} and lv.id is not null order by s.name limit 500`,
-        [caller.orgId, caller.userId],
+         where ${VISIBLE} and lv.id is not null and s.tags @> $3::text[] order by s.name limit $4`,
+        [caller.orgId, caller.userId, (options.tags ?? []).map((tag) => tag.toLowerCase()), options.limit],
       ),
 
     listVersions(skillId: string, filter: { status?: string }, page: { cursor?: string; limit: number }) {

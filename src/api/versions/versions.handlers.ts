@@ -66,5 +66,6 @@ export const skillPrompt: RouteHandler<SkillPromptRoute, AppEnv> = async (c) => 
 
 export const setPrompt: RouteHandler<SetPromptRoute, AppEnv> = async (c) => {
   const origin = new URL(c.req.url).origin;
-  return xml(c, await c.var.services.prompts.forSkills(c.var.caller, c.req.valid('json').skills, origin));
+  const { top_k: topK, ...selection } = c.req.valid('json');
+  return xml(c, await c.var.services.prompts.forSkills(c.var.caller, { ...selection, topK }, origin));
 };

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { PROMPT_DEFAULT_TOP_K } from '../../skills/prompt.ts';
 import { SkillRefParam, SkillVersionSchema, VersionIdParam } from '../../skills/schemas.ts';
 import { conflictResponse, errorResponses, json, unprocessableResponse } from '../problem.ts';
 
@@ -95,7 +96,9 @@ export const setPrompt = createRoute({
   method: 'post',
   path: '/skills/prompt',
   tags: ['Skills'],
-  summary: 'The <available_skills> XML block for a set of skills (all published skills when none are named)',
+  summary:
+    "The <available_skills> XML block for named skills, for the router's best skills for a query, or for every " +
+    'published skill (by name, at most top_k)',
   request: {
     body: {
       required: true,
@@ -107,8 +110,28 @@ export const setPrompt = createRoute({
                 .array(z.string().min(1).max(128))
                 .max(200)
                 .optional()
-                .openapi({ description: 'Skill names or ids', example: ['csv-to-json'] }),
+                .openapi({ description: 'Skill names or ids (not with query or tags)', example: ['csv-to-json'] }),
+              query: z.string().trim().min(1).max(2000).optional().openapi({
+                description: "The user's request: list the router's best skills for it, best first",
+                example: 'turn a spreadsheet into slides',
+              }),
+              top_k: z
+                .number()
+                .int()
+                .min(1)
+                .max(200)
+                .optional()
+                .openapi({
+                  description: `At most this many skills (default ${PROMPT_DEFAULT_TOP_K.query} with query, ${PROMPT_DEFAULT_TOP_K.all} without)`,
+                  example: 5,
+                }),
+              tags: z
+                .array(z.string().min(1).max(64))
+                .max(20)
+                .optional()
+                .openapi({ description: 'Only skills carrying every one of these tags', example: ['csv'] }),
             })
+            .strict()
             .openapi('PromptRequest'),
         },
       },
