@@ -831,7 +831,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Upload a new version (multipart: a bundle archive or files[]) */
+        /**
+         * Upload a new version (multipart: a bundle archive or files[])
+         * @description Content identical to an existing version (same file hashes) returns that version with 200 and outcome "unchanged". A version number held by a draft (never published) replaces the draft; one held by a published or deprecated version is a 409 naming a free number.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -848,7 +851,16 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description The stored version and any warnings */
+                /** @description The content equals an existing version, which is returned (outcome "unchanged") */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UploadResult"];
+                    };
+                };
+                /** @description The stored version (outcome "created" or "replaced") and any warnings */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -1396,6 +1408,178 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/skills/{id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a version by number, label or "latest" (level 2) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Skill id (UUID) or name */
+                    id: string;
+                    /** @description A semantic version, a label (e.g. production) or "latest" (the highest published version) */
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The version */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SkillVersion"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/skills/{id}/versions/{version}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a version named by number, label or "latest" as a zip */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Skill id (UUID) or name */
+                    id: string;
+                    /** @description A semantic version, a label (e.g. production) or "latest" (the highest published version) */
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The zip archive */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/zip": Blob;
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/skills/prompt": {
         parameters: {
             query?: never;
@@ -1405,7 +1589,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The <available_skills> XML block for a set of skills (all published skills when none are named) */
+        /** The <available_skills> XML block for named skills, for the router's best skills for a query, or for every published skill (by name, at most top_k) */
         post: {
             parameters: {
                 query?: never;
@@ -1560,6 +1744,176 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/skills/{id}/labels/{label}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Point a label at a published version, creating or moving it (publisher role)
+         * @description Runs, reads and downloads accept the label wherever they accept a version. `version` may itself be a label (`{"version": "staging"}` promotes what staging points at) or "latest".
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Skill id (UUID) or name */
+                    id: string;
+                    /** @description Label name */
+                    label: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SetLabel"];
+                };
+            };
+            responses: {
+                /** @description The label */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Label"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove a label (publisher role) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Skill id (UUID) or name */
+                    id: string;
+                    /** @description Label name */
+                    label: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -2906,8 +3260,15 @@ export interface components {
              */
             compatibility: string | null;
             /**
-             * @description Free-form string map from SKILL.md
-             * @example {}
+             * @description Tools the skill expects to use (space-separated)
+             * @example Read Bash(git:*)
+             */
+            allowed_tools: string | null;
+            /**
+             * @description Free-form string map from SKILL.md, values as written
+             * @example {
+             *       "version": "1.0"
+             *     }
              */
             metadata: {
                 [key: string]: string;
@@ -2988,6 +3349,13 @@ export interface components {
              * @example 2026-11-24T08:00:00.000Z
              */
             deprecated_at: string | null;
+            /**
+             * @description Labels pointing at this version
+             * @example [
+             *       "production"
+             *     ]
+             */
+            labels: string[];
         };
         FileInfo: {
             /**
@@ -3072,6 +3440,16 @@ export interface components {
              */
             latest_version_id: string | null;
             /**
+             * @description Named labels and the version each points at (`latest` is implicit: the highest published)
+             * @example {
+             *       "production": "1.2.0",
+             *       "staging": "1.3.0"
+             *     }
+             */
+            labels: {
+                [key: string]: string;
+            };
+            /**
              * @description Whether the latest version has code to run
              * @example true
              */
@@ -3094,6 +3472,12 @@ export interface components {
             updated_at: string;
         };
         UploadResult: {
+            /**
+             * @description "created": a new version; "unchanged": the content equals an existing version (same file hashes), which is returned (HTTP 200); "replaced": a draft with this version number got the new content
+             * @example created
+             * @enum {string}
+             */
+            outcome: "created" | "unchanged" | "replaced";
             skill: components["schemas"]["SkillSummary"];
             version: components["schemas"]["SkillVersion"];
             /** @description Accepted, but worth fixing */
@@ -3101,7 +3485,7 @@ export interface components {
         };
         CreateSkill: {
             /**
-             * @description Skill name, unique in the organisation
+             * @description Skill name, unique in the organisation: 1-64 lowercase letters or digits (any script) and hyphens
              * @example pdf-tools
              */
             name: string;
@@ -3190,12 +3574,54 @@ export interface components {
         };
         PromptRequest: {
             /**
-             * @description Skill names or ids
+             * @description Skill names or ids (not with query or tags)
              * @example [
              *       "csv-to-json"
              *     ]
              */
             skills?: string[];
+            /**
+             * @description The user's request: list the router's best skills for it, best first
+             * @example turn a spreadsheet into slides
+             */
+            query?: string;
+            /**
+             * @description At most this many skills (default 5 with query, 100 without)
+             * @example 5
+             */
+            top_k?: number;
+            /**
+             * @description Only skills carrying every one of these tags
+             * @example [
+             *       "csv"
+             *     ]
+             */
+            tags?: string[];
+        };
+        Label: {
+            /**
+             * @description Label name
+             * @example production
+             */
+            label: string;
+            /**
+             * @description The version it points at
+             * @example 1.2.0
+             */
+            version: string;
+            /**
+             * Format: uuid
+             * @description Its id
+             * @example 019a8a47-8000-7000-9000-000000000001
+             */
+            version_id: string;
+        };
+        SetLabel: {
+            /**
+             * @description A semantic version, another label, or "latest"
+             * @example 1.2.0
+             */
+            version: string;
         };
         Run: {
             /**
@@ -3393,7 +3819,7 @@ export interface components {
              */
             skill?: string;
             /**
-             * @description A semantic version or "latest" (the default: highest published)
+             * @description A semantic version, a label (e.g. "production") or "latest" (the default: highest published)
              * @example latest
              */
             version?: string;
@@ -3427,7 +3853,7 @@ export interface components {
              */
             skill: string;
             /**
-             * @description A semantic version or "latest" (the default: highest published)
+             * @description A semantic version, a label (e.g. "production") or "latest" (the default: highest published)
              * @example latest
              */
             version?: string;

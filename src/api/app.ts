@@ -1,4 +1,3 @@
-import { Scalar } from '@scalar/hono-api-reference';
 import { requestId } from 'hono/request-id';
 import { bearerAuth } from '../auth/middleware.ts';
 import { checkReadiness } from '../db/readiness.ts';
@@ -12,7 +11,9 @@ import { createPromptService } from '../skills/prompt.ts';
 import { createRegistry } from '../skills/registry.ts';
 import { artifactsRouter } from './artifacts/artifacts.index.ts';
 import type { AppDeps, AppServices } from './context.ts';
+import { docsRouter } from './docs/docs.index.ts';
 import { healthRouter } from './health/health.index.ts';
+import { labelsRouter } from './labels/labels.index.ts';
 import { meRouter } from './me/me.index.ts';
 import { onError, onNotFound } from './problem.ts';
 import { createRouter } from './router.ts';
@@ -71,13 +72,14 @@ export function createApp(deps: AppDeps) {
   // Public routes come before the auth middleware, so they answer without a token.
   app.route('/', healthRouter);
   app.doc31('/openapi.json', OPENAPI_CONFIG);
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'open-skills API' }));
+  app.route('/', docsRouter({ openApiUrl: '/openapi.json', pageTitle: 'open-skills API' }));
 
   app.use('*', bearerAuth(deps.tokens));
   app.route('/', meRouter);
   app.route('/', searchRouter);
   app.route('/', skillsRouter);
   app.route('/', versionsRouter);
+  app.route('/', labelsRouter);
   app.route('/', runsRouter);
   app.route('/', artifactsRouter);
   app.route('/', secretsRouter);

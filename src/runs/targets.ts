@@ -4,14 +4,12 @@ import type { Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import type { Registry } from '../skills/registry.ts';
 import type { RuntimeVersion } from '../skills/runnable.ts';
-import { createSkillLookups } from '../skills/store.ts';
 import { createFileStore } from '../skills/store-files.ts';
 import type { Target } from './rows.ts';
 
 const CACHED_VERSIONS = 200;
 
 export function createTargets(db: Database, registry: Registry) {
-  const lookups = createSkillLookups(db);
   const files = createFileStore(db);
   // Versions are immutable: their runnable form is cached by id (oldest evicted first).
   const cache = new Map<string, RuntimeVersion>();
@@ -28,19 +26,9 @@ export function createTargets(db: Database, registry: Registry) {
   }
 
   return {
-    /** `version` is a semantic version, or "latest"/none for the highest published one. Unknown: not_found. */
+    /** `version` is a semantic version, a label, or "latest"/none for the highest published one. Unknown: not_found. */
     async resolve(caller: Caller, ref: string, version?: string): Promise<Target> {
-      const skill = await registry.findSkill(caller, ref);
-      let versionId: string | undefined | null;
-      if (!version || version === 'latest') {
-        versionId = skill.latest_version_id;
-        if (!versionId) {
-          throw new AppError('not_found', `Skill "${skill.name}" has no published version; name one with "version"`);
-        }
-      } else {
-        versionId = await lookups.findVersionId(skill.id, version);
-        if (!versionId) throw new AppError('not_found', `Skill "${skill.name}" has no version ${version}`);
-      }
+      const { skill, versionId } = await registry.resolveVersion(caller, ref, version);
       return { skillId: skill.id, skillName: skill.name, version: await runtimeVersion(versionId) };
     },
 

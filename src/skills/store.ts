@@ -3,6 +3,8 @@
  * files of versions (`store-files.ts`). Nothing outside these modules queries the skill tables, except the router's
  * own search index.
  */
+
+import semver from 'semver';
 import type { Caller } from '../auth/caller.ts';
 import type { Clock } from '../clock.ts';
 import type { Database, Queryable } from '../db/database.ts';
@@ -11,7 +13,7 @@ import { UUID, Where } from '../db/where.ts';
 import { AppError } from '../errors.ts';
 import { normalizeName } from './names.ts';
 import type { SkillRow, VersionRow } from './rows.ts';
-import { LATEST_VERSION_JOIN, SKILL_COLUMNS, VISIBLE } from './sql.ts';
+import { LATEST_VERSION_JOIN, SKILL_COLUMNS, VERSION_COLUMNS, VISIBLE } from './sql.ts';
 import { createFileStore } from './store-files.ts';
 import { createSkillWrites } from './store-writes.ts';
 
@@ -47,19 +49,28 @@ export function createSkillLookups(db: Queryable) {
     async findVersion(caller: Caller, versionId: string): Promise<VersionRow> {
       if (!UUID.test(versionId)) throw new AppError('not_found', `Skill version "${versionId}" not found`);
       const [row] = await db.query<VersionRow>(
-        `select v.* from skill_versions v join skills s on s.id = v.skill_id where ${VISIBLE} and v.id = $3`,
+        `select ${VERSION_COLUMNS} from skill_versions v join skills s on s.id = v.skill_id where ${VISIBLE} and v.id = $3`,
         [caller.orgId, caller.userId, versionId],
       );
       if (!row) throw new AppError('not_found', `Skill version "${versionId}" not found`);
       return row;
     },
 
-    /** The id of a version of a skill by its semantic version. */
-    async findVersionId(skillId: string, version: string): Promise<string | undefined> {
-      const [row] = await db.query<{ id: string }>(
-        'select id from skill_versions where skill_id = $1 and version = $2',
-        [skillId, version],
-      );
+    /**
+     * The id of the version `ref` names: "latest" (or none) is the highest published version, a semantic version
+     * names itself, anything else is a label. The one place a version reference is resolved: runs, reads, labels.
+     */
+    async findVersionIdByRef(skill: Pick<SkillRow, 'id' | 'latest_version_id'>, ref?: string) {
+      if (!ref || ref === 'latest') return skill.latest_version_id ?? undefined;
+      const [row] = semver.valid(ref)
+        ? await db.query<{ id: string }>('select id from skill_versions where skill_id = $1 and version = $2', [
+            skill.id,
+            semver.valid(ref),
+          ])
+        : await db.query<{ id: string }>(
+            'select version_id as id from skill_labels where skill_id = $1 and label = $2',
+            [skill.id, ref],
+          );
       return row?.id;
     },
 
@@ -106,7 +117,13 @@ export function createSkillLookups(db: Queryable) {
     listVersions(skillId: string, filter: { status?: string }, page: { cursor?: string; limit: number }) {
       const where = new Where(['v.skill_id = $1'], [skillId]);
       if (filter.status) where.add((p) => `v.status = ${p}`, filter.status);
-      return keysetPage<VersionRow>(db, { select: 'v.*', from: 'skill_versions v', alias: 'v', where, ...page });
+      return keysetPage<VersionRow>(db, {
+        select: VERSION_COLUMNS,
+        from: 'skill_versions v',
+        alias: 'v',
+        where,
+        ...page,
+      });
     },
 
     /** Whether the org has ever had a skill (deleted ones count). */

@@ -174,12 +174,12 @@ describe.each(backends)('bundle rejections on %s', (backend) => {
     return expectRejected(form, 400, /"bundle" file part/);
   });
 
-  it('the same version again is a 409; identical content under a new number is fine', async () => {
+  it('other content under a published version is a 409; identical content under a new number is fine', async () => {
     await publishSkill(t, runnableSkill('versioned', '1.0.0'), 'versioned');
     await expectRejected(
-      bundleForm(zipOf(runnableSkill('versioned', '1.0.0'), 'versioned')),
+      bundleForm(zipOf(runnableSkill('versioned', '1.0.0', { tags: ['changed'] }), 'versioned')),
       409,
-      /1\.0\.0 of "versioned" already exists/,
+      /1\.0\.0 of "versioned" is published, and published versions never change/,
       undefined,
       '/skills/versioned/versions',
     );

@@ -4,8 +4,10 @@ import { AppError } from '../../errors.ts';
 import { zipFiles } from '../../skills/pack.ts';
 import type { AppEnv } from '../context.ts';
 import type {
+  ContentByRefRoute,
   ContentRoute,
   DeprecateRoute,
+  GetByRefRoute,
   GetRoute,
   PublishRoute,
   SetPromptRoute,
@@ -41,8 +43,9 @@ export async function file(c: Context<AppEnv>) {
   });
 }
 
-export const content: RouteHandler<ContentRoute, AppEnv> = async (c) => {
-  const { version, files } = await c.var.services.registry.readAllFiles(c.var.caller, c.req.valid('param').id);
+/** The whole bundle of a version as a zip (one top-level folder named after the skill). */
+async function zipOfVersion(c: Context<AppEnv>, versionId: string) {
+  const { version, files } = await c.var.services.registry.readAllFiles(c.var.caller, versionId);
   const zip = zipFiles(
     files.map((f) => ({ path: f.path, data: new Uint8Array(f.content) })),
     version.name,
@@ -54,6 +57,19 @@ export const content: RouteHandler<ContentRoute, AppEnv> = async (c) => {
     'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(`${version.name}-${version.version}.zip`)}`,
     etag: `"${version.sha256}"`,
   });
+}
+
+export const content: RouteHandler<ContentRoute, AppEnv> = (c) => zipOfVersion(c, c.req.valid('param').id);
+
+export const getByRef: RouteHandler<GetByRefRoute, AppEnv> = async (c) => {
+  const { id, version } = c.req.valid('param');
+  return c.json(await c.var.services.registry.getVersionByRef(c.var.caller, id, version), 200);
+};
+
+export const contentByRef: RouteHandler<ContentByRefRoute, AppEnv> = async (c) => {
+  const { id, version } = c.req.valid('param');
+  const { versionId } = await c.var.services.registry.resolveVersion(c.var.caller, id, version);
+  return zipOfVersion(c, versionId);
 };
 
 const xml = (c: Context<AppEnv>, text: string) =>

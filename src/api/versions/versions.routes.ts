@@ -12,6 +12,42 @@ export const get = createRoute({
   responses: { 200: json(SkillVersionSchema, 'The version'), ...errorResponses },
 });
 
+const VersionRefParams = SkillRefParam.extend({
+  version: z
+    .string()
+    .min(1)
+    .max(128)
+    .openapi({
+      description: 'A semantic version, a label (e.g. production) or "latest" (the highest published version)',
+      example: 'production',
+      param: { name: 'version', in: 'path' },
+    }),
+});
+
+export const getByRef = createRoute({
+  method: 'get',
+  path: '/skills/{id}/versions/{version}',
+  tags: ['Versions'],
+  summary: 'Get a version by number, label or "latest" (level 2)',
+  request: { params: VersionRefParams },
+  responses: { 200: json(SkillVersionSchema, 'The version'), ...errorResponses },
+});
+
+export const contentByRef = createRoute({
+  method: 'get',
+  path: '/skills/{id}/versions/{version}/content',
+  tags: ['Versions'],
+  summary: 'Download a version named by number, label or "latest" as a zip',
+  request: { params: VersionRefParams },
+  responses: {
+    200: {
+      description: 'The zip archive',
+      content: { 'application/zip': { schema: z.any().openapi({ type: 'string', format: 'binary' }) } },
+    },
+    ...errorResponses,
+  },
+});
+
 export const publish = createRoute({
   method: 'post',
   path: '/skill-versions/{id}/publish',
@@ -144,5 +180,7 @@ export type GetRoute = typeof get;
 export type PublishRoute = typeof publish;
 export type DeprecateRoute = typeof deprecate;
 export type ContentRoute = typeof content;
+export type GetByRefRoute = typeof getByRef;
+export type ContentByRefRoute = typeof contentByRef;
 export type SkillPromptRoute = typeof skillPrompt;
 export type SetPromptRoute = typeof setPrompt;

@@ -1,5 +1,6 @@
 import type { Io } from '../output.ts';
 import { init } from './init.ts';
+import { label } from './label.ts';
 import { login } from './login.ts';
 import { pack, unpack } from './pack.ts';
 import { publish } from './publish.ts';
@@ -21,5 +22,6 @@ export const COMMANDS: Record<string, Command> = {
   run,
   search,
   login,
+  label,
   reindex,
 };
