@@ -116,8 +116,23 @@ export async function publish(args: string[], io: Io): Promise<number> {
   }
   const uploaded = await uploadDraft(client, io, name, packed, values.version);
   const label = `${name} ${uploaded.version.version}`;
+  if (uploaded.outcome === 'unchanged' && uploaded.version.status !== 'draft') {
+    // The same content is already stored: nothing to upload, test or publish.
+    if (values.json) {
+      const { version } = uploaded;
+      io.out(
+        `${JSON.stringify({ skill: name, version: version.version, version_id: version.id, published: version.status === 'published', unchanged: true, cases: [] })}\n`,
+      );
+    } else io.out(`${label} is already ${uploaded.version.status} with this exact content; nothing to do.\n`);
+    return EXIT.ok;
+  }
   if (!values.json) {
-    io.err(`Uploaded ${label} as a draft (${formatBytes(packed.zip.length)}, version id ${uploaded.version.id})\n`);
+    const how = {
+      created: `Uploaded ${label} as a draft`,
+      replaced: `Replaced the draft ${label} (never published) with this content`,
+      unchanged: `${label} is already stored as a draft with this content`,
+    }[uploaded.outcome];
+    io.err(`${how} (${formatBytes(packed.zip.length)}, version id ${uploaded.version.id})\n`);
     if (uploaded.warnings.length) io.err(`Warnings:\n${formatFieldErrors(uploaded.warnings)}`);
   }
 
@@ -146,7 +161,10 @@ export async function publish(args: string[], io: Io): Promise<number> {
     const tested = values['no-tests']
       ? 'tests skipped (--no-tests)'
       : `${results.length - results.filter((r) => r.outcome === 'skipped').length} cases passed`;
-    io.out(`\nPublished ${label} (${tested}).\nTry: open-skills run ${name} --input '{...}'\n`);
+    const next = uploaded.version.runnable
+      ? `Try: open-skills run ${name} --input '{...}'`
+      : 'It has no entrypoint: agents find it with search and read its SKILL.md.';
+    io.out(`\nPublished ${label} (${tested}).\n${next}\n`);
   } else {
     io.out(
       `\n${failed.length} of ${results.length} cases failed; ${label} stays a draft (version id ${uploaded.version.id}).\n`,
