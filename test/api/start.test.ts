@@ -76,9 +76,8 @@ describe.skipIf(!node20)('npm install on an old Node.js', () => {
 
 describe('npm start', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'os-start-'));
-  const env = { ...process.env, LOAD_EXAMPLES: 'false', RUN_WORKERS: '1', LOG_LEVEL: 'warn', DATA_DIR: dataDir };
-  delete env['OPEN_SKILLS_URL'];
-  delete env['OPEN_SKILLS_TOKEN'];
+  const { OPEN_SKILLS_URL: _url, OPEN_SKILLS_TOKEN: _token, ...inherited } = process.env;
+  const env = { ...inherited, LOAD_EXAMPLES: 'false', RUN_WORKERS: '1', LOG_LEVEL: 'warn', DATA_DIR: dataDir };
   let npm: ChildProcess | undefined;
   let serverPid: number | undefined;
   afterAll(() => {
