@@ -333,6 +333,112 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/skills/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import every skill folder (any folder with a SKILL.md) of one archive
+         * @description A zip or tar.gz of up to 64 MB holding at most 100 skills (5000 files, 128 MB unpacked); each skill is held to the bundle limits and imported on its own: one refused skill never stops the others. Two folders with the same name: the first (in path order) is imported, the second refused as a name clash.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": components["schemas"]["ImportRequest"];
+                };
+            };
+            responses: {
+                /** @description What happened to each skill */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportResult"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request body is too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The content is well-formed but not acceptable (e.g. an invalid bundle) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/skills": {
         parameters: {
             query?: never;
@@ -3391,6 +3497,74 @@ export interface components {
              * @example 3
              */
             max_skills?: number;
+        };
+        ImportResult: {
+            /** @description One entry per skill folder, in path order */
+            skills: components["schemas"]["ImportedSkill"][];
+            /** @description How many skills had each outcome */
+            counts: {
+                created: number;
+                updated: number;
+                unchanged: number;
+                refused: number;
+            };
+        };
+        ImportedSkill: {
+            /**
+             * @description The skill folder in the archive
+             * @example skills/pdf
+             */
+            path: string;
+            /**
+             * @description Skill name
+             * @example pdf
+             */
+            name: string | null;
+            /**
+             * @description "created": a new skill; "updated": a new version of the skill of that name; "unchanged": its content is already stored; "refused": see detail and errors
+             * @example created
+             * @enum {string}
+             */
+            outcome: "created" | "updated" | "unchanged" | "refused";
+            /**
+             * @description The version stored or found
+             * @example 1.0.0
+             */
+            version: string | null;
+            /**
+             * Format: uuid
+             * @description Its id
+             * @example null
+             */
+            version_id: string | null;
+            /** @description Accepted, but worth fixing */
+            warnings: components["schemas"]["FieldError"][];
+            /** @description Why it was refused, by field */
+            errors: components["schemas"]["FieldError"][];
+            /**
+             * @description Why it was refused
+             * @example null
+             */
+            detail: string | null;
+        };
+        ImportRequest: {
+            /**
+             * Format: binary
+             * @description A zip or tar.gz holding skill folders
+             */
+            archive: Blob;
+            /**
+             * @description Publish each new version at once (publisher role)
+             * @example true
+             * @enum {string}
+             */
+            publish?: "0" | "1" | "true" | "false" | "on" | "off";
+            /**
+             * @description "user": only the owner sees it; "org": everyone in the organisation
+             * @example org
+             * @enum {string}
+             */
+            visibility?: "user" | "org";
         };
         SkillSummary: {
             /**

@@ -13,6 +13,7 @@ import { artifactsRouter } from './artifacts/artifacts.index.ts';
 import type { AppDeps, AppServices } from './context.ts';
 import { docsRouter } from './docs/docs.index.ts';
 import { healthRouter } from './health/health.index.ts';
+import { importsRouter } from './imports/imports.index.ts';
 import { labelsRouter } from './labels/labels.index.ts';
 import { meRouter } from './me/me.index.ts';
 import { onError, onNotFound } from './problem.ts';
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps) {
   app.use('*', bearerAuth(deps.tokens));
   app.route('/', meRouter);
   app.route('/', searchRouter);
+  app.route('/', importsRouter);
   app.route('/', skillsRouter);
   app.route('/', versionsRouter);
   app.route('/', labelsRouter);

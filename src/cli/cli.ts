@@ -22,6 +22,7 @@ Author
 Server
   publish <dir> [--no-tests] [--version v]
                                    upload a draft, run its tests on the server, publish when they pass
+  import <dir> [--draft]           import every folder with a SKILL.md under dir (a skills repository checkout)
   run <skill> --input '{...}' [--file path]... [--version v] [--out dir]
                                    run a skill, print its output and logs, download its artifacts
   search "<query>" [--top-k n]     find skills for a request

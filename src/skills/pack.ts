@@ -19,6 +19,8 @@ import type { RawFile } from './archive.ts';
 export interface PackOptions {
   /** true: always bundle; 'auto': only when the entrypoint imports bare specifiers; false (default): never. */
   bundleDeps?: boolean | 'auto';
+  /** Folders (relative, `/`-separated) left out, such as other skills nested inside this one. */
+  skipFolders?: readonly string[];
 }
 
 export interface PackResult {
@@ -33,8 +35,8 @@ export interface PackResult {
   bundled: string[];
 }
 
-/** Folders and files never packed: dependencies, VCS data and archiver junk. */
-const SKIPPED = new Set(['node_modules', '.git', '.DS_Store', 'Thumbs.db', '__MACOSX']);
+/** Folders and files never packed (or searched for skills): dependencies, VCS data and archiver junk. */
+export const SKIPPED = new Set(['node_modules', '.git', '.DS_Store', 'Thumbs.db', '__MACOSX']);
 
 /** This checkout's node_modules: skills outside a Node project resolve the packages open-skills ships with. */
 const ownNodeModules = join(dirname(dirname(dirname(fileURLToPath(import.meta.url)))), 'node_modules');
@@ -49,7 +51,7 @@ export class PackError extends Error {
 }
 
 /** Reads every file of a skill folder, paths relative and `/`-separated; refuses symlinks. */
-export async function readSkillDir(dir: string): Promise<RawFile[]> {
+export async function readSkillDir(dir: string, skipFolders: readonly string[] = []): Promise<RawFile[]> {
   const root = resolve(dir);
   const files: RawFile[] = [];
   async function walk(folder: string): Promise<void> {
@@ -60,8 +62,9 @@ export async function readSkillDir(dir: string): Promise<RawFile[]> {
       const path = relative(root, full).split(sep).join('/');
       const stat = await lstat(full);
       if (stat.isSymbolicLink()) throw new PackError(`${path} is a symlink; skill bundles cannot contain symlinks`);
-      if (stat.isDirectory()) await walk(full);
-      else if (stat.isFile()) files.push({ path, data: new Uint8Array(await readFile(full)) });
+      if (stat.isDirectory()) {
+        if (!skipFolders.includes(path)) await walk(full);
+      } else if (stat.isFile()) files.push({ path, data: new Uint8Array(await readFile(full)) });
     }
   }
   await walk(root);
@@ -212,7 +215,7 @@ export function zipFiles(files: RawFile[], folder?: string): Uint8Array<ArrayBuf
 export async function packSkillDir(dir: string, options: PackOptions = {}): Promise<PackResult> {
   const root = resolve(dir);
   const folder = basename(root);
-  const files = await readSkillDir(root);
+  const files = await readSkillDir(root, options.skipFolders);
   const skillMdFile = files.find((f) => f.path === 'SKILL.md') ?? files.find((f) => f.path === 'skill.md');
   const skillMd = skillMdFile ? new TextDecoder().decode(skillMdFile.data) : undefined;
   let entrypoint = skillMd ? entrypointOf(skillMd) : undefined;

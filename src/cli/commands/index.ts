@@ -1,4 +1,5 @@
 import type { Io } from '../output.ts';
+import { importDir } from './import.ts';
 import { init } from './init.ts';
 import { label } from './label.ts';
 import { login } from './login.ts';
@@ -19,6 +20,7 @@ export const COMMANDS: Record<string, Command> = {
   unpack,
   test,
   publish,
+  import: importDir,
   run,
   search,
   login,
