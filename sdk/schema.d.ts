@@ -2025,6 +2025,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/skills/{id}/triggers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check trigger requests against the router: does it select this skill when it should, and only then?
+         * @description Runs the requests of `suite`, or of the `tests/triggers.json` in `version` (a number, label or "latest"; default latest). Each request is a search; the skill ranks by its newest version, drafts included, so a draft can be tested before it is published. A should-trigger request passes when the skill is within the first top_k; a should-not-trigger request passes unless the skill comes first.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Skill id (UUID) or name */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TriggerRequest"];
+                };
+            };
+            responses: {
+                /** @description Where the skill ranked for each request */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TriggerReport"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The content is well-formed but not acceptable (e.g. an invalid bundle) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/runs": {
         parameters: {
             query?: never;
@@ -3796,6 +3896,87 @@ export interface components {
              * @example 1.2.0
              */
             version: string;
+        };
+        TriggerReport: {
+            /**
+             * @description Skill name
+             * @example pdf-merge
+             */
+            skill: string;
+            /** @description The version whose tests/triggers.json was used (null: the suite was sent) */
+            version: string | null;
+            /** @description Every request, should-trigger first */
+            cases: {
+                /**
+                 * @description The request
+                 * @example merge two pdfs
+                 */
+                query: string;
+                /** @enum {string} */
+                expect: "trigger" | "no_trigger";
+                /**
+                 * @description Where the skill ranked (1 = first)
+                 * @example 1
+                 */
+                rank: number | null;
+                passed: boolean;
+            }[];
+            /** @description Should-trigger requests that ranked the skill first */
+            top1: {
+                hits: number;
+                total: number;
+            };
+            /** @description Should-trigger requests that ranked it within the first three */
+            top3: {
+                hits: number;
+                total: number;
+            };
+            passed: number;
+            total: number;
+            /**
+             * @description passed / total
+             * @example 0.9
+             */
+            rate: number;
+            top_k: number;
+            threshold: number;
+            /** @description rate >= threshold */
+            ok: boolean;
+        };
+        TriggerRequest: {
+            /** @example 1.2.0 */
+            version?: string;
+            suite?: components["schemas"]["TriggerSuite"];
+        };
+        TriggerSuite: {
+            /**
+             * @description Requests the router should answer with this skill
+             * @default []
+             * @example [
+             *       "merge two pdfs"
+             *     ]
+             */
+            should_trigger?: string[];
+            /**
+             * @description Requests it should not answer with this skill first
+             * @default []
+             * @example [
+             *       "write a poem"
+             *     ]
+             */
+            should_not_trigger?: string[];
+            /**
+             * @description A should-trigger request passes when the skill ranks within the first top_k (default 3)
+             * @default 3
+             * @example 3
+             */
+            top_k?: number;
+            /**
+             * @description Share of all requests that must pass (default 1: every one)
+             * @default 1
+             * @example 0.8
+             */
+            threshold?: number;
         };
         Run: {
             /**

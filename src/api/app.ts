@@ -6,7 +6,7 @@ import { createLocalEmbedder } from '../router/local-embedder.ts';
 import { createSearchService } from '../router/search.ts';
 import { createSecretStore } from '../runs/secrets.ts';
 import { createRunService } from '../runs/service.ts';
-import { createVersionPublisher } from '../runs/verify.ts';
+import { createVersionPublisher, runTriggerTests } from '../runs/verify.ts';
 import { createPromptService } from '../skills/prompt.ts';
 import { createRegistry } from '../skills/registry.ts';
 import { artifactsRouter } from './artifacts/artifacts.index.ts';
@@ -22,6 +22,7 @@ import { runsRouter } from './runs/runs.index.ts';
 import { searchRouter } from './search/search.index.ts';
 import { secretsRouter } from './secrets/secrets.index.ts';
 import { skillsRouter } from './skills/skills.index.ts';
+import { triggersRouter } from './triggers/triggers.index.ts';
 import { versionsRouter } from './versions/versions.index.ts';
 
 export const API_INFO = {
@@ -82,6 +83,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', skillsRouter);
   app.route('/', versionsRouter);
   app.route('/', labelsRouter);
+  app.route('/', triggersRouter);
   app.route('/', runsRouter);
   app.route('/', artifactsRouter);
   app.route('/', secretsRouter);
@@ -90,7 +92,20 @@ export function createApp(deps: AppDeps) {
 }
 
 /** Builds the services from the infrastructure. Services are created lazily so the OpenAPI build needs no deps. */
+/** Trigger tests wait this long at most for fresh uploads to be embedded, then rank with what is indexed. */
+const INDEX_WAIT_MS = 10_000;
+
 function createServices(deps: AppDeps): AppServices {
+  // Read when first needed: the OpenAPI build creates the app without dependencies.
+  const indexed = async () => {
+    const { indexer } = deps;
+    if (!indexer?.idle) return;
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((done) => {
+      timer = setTimeout(done, INDEX_WAIT_MS);
+    });
+    await Promise.race([indexer.idle(), waited]).finally(() => clearTimeout(timer));
+  };
   const built = new Map<keyof AppServices, unknown>();
   const once = <K extends keyof AppServices>(name: K, build: () => AppServices[K]): AppServices[K] => {
     if (!built.has(name)) built.set(name, build());
@@ -133,7 +148,12 @@ function createServices(deps: AppDeps): AppServices {
     },
     get publisher() {
       return once('publisher', () =>
-        createVersionPublisher({ registry: services.registry, runs: () => services.runs }),
+        createVersionPublisher({
+          registry: services.registry,
+          runs: () => services.runs,
+          search: services.search,
+          indexed,
+        }),
       );
     },
     get prompts() {
@@ -149,6 +169,8 @@ function createServices(deps: AppDeps): AppServices {
         }),
       );
     },
+    triggers: (caller, skill, options) =>
+      runTriggerTests({ registry: services.registry, search: services.search, indexed }, caller, skill, options),
     readiness: (logger) => checkReadiness(deps.db, logger),
   };
   return services;

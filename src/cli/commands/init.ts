@@ -73,6 +73,14 @@ const basicTest = {
   expect: { status: 'succeeded', output: { greeting: 'Hello, Ada!', length: 3 } },
 };
 
+/** Trigger requests: the router should select this skill for them (add should_not_trigger ones as you go). */
+const triggers = {
+  should_trigger: ['greet Ada by name', 'say hello to someone'],
+  should_not_trigger: [],
+  top_k: 3,
+  threshold: 1,
+};
+
 const defaultTest = {
   name: 'greets the world without a name',
   input: {},
@@ -99,6 +107,7 @@ export async function init(args: string[], io: Io): Promise<number> {
     'scripts/main.ts': mainTs,
     'tests/basic.json': `${JSON.stringify(basicTest, null, 2)}\n`,
     'tests/default-name.json': `${JSON.stringify(defaultTest, null, 2)}\n`,
+    'tests/triggers.json': `${JSON.stringify(triggers, null, 2)}\n`,
   };
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(join(dir, path, '..'), { recursive: true });
