@@ -25,7 +25,10 @@ describe('publish and run against a real server', () => {
     const published = await cli('publish', dir, ...auth);
     expect(published.stderr).toMatch(/Uploaded hello 0\.1\.0 as a draft/);
     expect(published.stdout).toMatch(/greets by name\s+PASSED/);
-    expect(published.stdout).toMatch(/Published hello 0\.1\.0 \(2 cases passed\)/);
+    expect(published.stdout).toMatch(
+      /Triggers \(tests\/triggers\.json\):\nPASS {2}should trigger {6}rank 1 {6}"greet Ada by name"\n/,
+    );
+    expect(published.stdout).toMatch(/Published hello 0\.1\.0 \(2 cases passed, triggers 2\/2\)/);
     expect(published.code).toBe(0);
 
     const run = await cli('run', 'hello', '--input', '{"name":"Ada"}', ...auth);
@@ -152,5 +155,29 @@ describe('publish and run against a real server', () => {
     const again = await cli('publish', dir, ...auth);
     expect(again.code).toBe(0);
     expect(again.stdout).toBe('guide 1.0.0 is already published with this exact content; nothing to do.\n');
+  });
+
+  it("tests an instruction-only skill's triggers against the server's router; no cases is nothing to test", async () => {
+    const dir = join(work, 'guide');
+    mkdirSync(join(dir, 'tests'));
+    const triggers = { should_trigger: ['how do we review code'], should_not_trigger: ['greet Ada by name'] };
+    writeFileSync(join(dir, 'tests/triggers.json'), JSON.stringify(triggers));
+    const result = await cli('test', dir, ...auth);
+    expect(result.stdout).toMatch(
+      /^\nTriggers \(tests\/triggers\.json\) against the router of http:\/\/127\.0\.0\.1:\d+:\nPASS {2}should trigger {6}rank 1 {6}"how do we review code"\nPASS {2}should not trigger {2}(rank \d+|not ranked) +"greet Ada by name"\n/,
+    );
+    expect(result.stdout).toMatch(
+      /\ntriggers {2}top-1 1\/1 \(100%\), top-3 1\/1 \(100%\); 2 of 2 requests pass \(100%, threshold 100%\): PASS\n$/,
+    );
+    expect(result.code).toBe(0);
+
+    const bare = join(work, 'bare');
+    mkdirSync(bare);
+    writeFileSync(join(bare, 'SKILL.md'), '---\nname: bare\ndescription: Nothing to run\n---\n');
+    const nothing = await cli('test', bare, ...auth);
+    expect(nothing).toMatchObject({ code: 0, stderr: '' });
+    expect(nothing.stdout).toMatch(
+      /^Nothing to test: .*bare\/tests has no run cases \(\*\.json\) and no triggers\.json/,
+    );
   });
 });
