@@ -176,26 +176,54 @@ export async function bundleModule(
       mainFields: ['module', 'main'],
       nodePaths: [ownNodeModules],
       write: false,
-      outfile: join(root, '.open-skills-out', 'skill.js'),
+      // In the bundled entrypoint's folder (never written), so the map's relative sources start from there.
+      outfile: join(root, dirname(entrypoint), '.open-skills-bundle.js'),
       sourcemap: options.sourceMap ? 'external' : false,
-      sourcesContent: true,
+      sourcesContent: false,
       logLevel: 'silent',
       legalComments: 'none',
       plugins: [rejectNodeBuiltins],
     });
     const code = result.outputFiles.find((file) => file.path.endsWith('.js'))?.text;
     if (code === undefined) throw new PackError(`Cannot bundle ${entrypoint}: esbuild produced no output`);
-    return { code, map: result.outputFiles.find((file) => file.path.endsWith('.js.map'))?.text };
+    const map = result.outputFiles.find((file) => file.path.endsWith('.js.map'))?.text;
+    return { code, map: map === undefined ? undefined : bundleRelativeMap(map, entrypoint) };
   } catch (error) {
     if (error instanceof PackError) throw error;
     throw new PackError(buildFailure(entrypoint, error));
   }
 }
 
-/** The bundled entrypoint `pack --bundle-deps` writes, with a header saying where it came from. */
-export async function bundleEntrypoint(dir: string, entrypoint: string): Promise<string> {
-  const { code } = await bundleModule(dir, entrypoint);
-  return `// Bundled by open-skills pack --bundle-deps from ${entrypoint}; edit the sources, not this file.\n${code}`;
+/**
+ * Rewrites a bundle's source map so each source names a path a reader recognises: files of the skill relative to
+ * the bundle root (`scripts/csv.ts`), packages from `node_modules/` on (`node_modules/fflate/esm/browser.js`)
+ * wherever they were resolved from.
+ */
+function bundleRelativeMap(map: string, entrypoint: string): string {
+  const parsed = JSON.parse(map) as { sources: string[]; sourceRoot?: string };
+  const folder = posix.dirname(entrypoint);
+  parsed.sources = parsed.sources.map((source) => {
+    const packageAt = source.lastIndexOf('node_modules/');
+    if (packageAt >= 0) return source.slice(packageAt);
+    return posix.normalize(posix.join(folder, source));
+  });
+  delete parsed.sourceRoot;
+  return JSON.stringify(parsed);
+}
+
+/**
+ * The bundled entrypoint `pack --bundle-deps` writes, with a header saying where it came from, and its source map
+ * (written beside it as `<entrypoint>.map`), so errors inside bundled packages name their own files and lines.
+ */
+export async function bundleEntrypoint(dir: string, entrypoint: string): Promise<{ code: string; map: string }> {
+  const built = await bundleModule(dir, entrypoint, { sourceMap: true });
+  const map = JSON.parse(built.map!) as { mappings: string };
+  // The header adds a line before the code, so every mapping moves down one line (";" is an empty first line).
+  map.mappings = `;${map.mappings}`;
+  const header = `// Bundled by open-skills pack --bundle-deps from ${entrypoint}; edit the sources, not this file.\n`;
+  const body = built.code.replace(/\/\/# sourceMappingURL=\S*\s*$/, '');
+  const mapName = posix.basename(`${bundledPath(entrypoint)}.map`);
+  return { code: `${header}${body}//# sourceMappingURL=${mapName}\n`, map: JSON.stringify(map) };
 }
 
 // A fixed timestamp makes zips of the same files byte-identical (downloads of a version, repeated packs).
@@ -224,12 +252,17 @@ export async function packSkillDir(dir: string, options: PackOptions = {}): Prom
   if (entrypoint && entryExists && skillMdFile && skillMd && options.bundleDeps) {
     const bare = await bareImports(root, entrypoint);
     if (options.bundleDeps === true || bare.length > 0) {
-      const code = await bundleEntrypoint(root, entrypoint);
+      const { code, map } = await bundleEntrypoint(root, entrypoint);
       const target = bundledPath(entrypoint);
-      const data = new TextEncoder().encode(code);
-      const existing = files.find((f) => f.path === target);
-      if (existing) existing.data = data;
-      else files.push({ path: target, data });
+      for (const [path, text] of [
+        [target, code],
+        [`${target}.map`, map],
+      ] as const) {
+        const data = new TextEncoder().encode(text);
+        const existing = files.find((f) => f.path === path);
+        if (existing) existing.data = data;
+        else files.push({ path, data });
+      }
       skillMdFile.data = new TextEncoder().encode(rewriteEntrypoint(skillMd, target));
       entrypoint = target;
       bundled = bare;

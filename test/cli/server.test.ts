@@ -134,7 +134,12 @@ describe('publish and run against a real server', () => {
     );
     const listed = await cli('label', 'excel-to-pptx', ...auth);
     expect(listed.stdout).toMatch(/LABEL\s+VERSION\nlatest\s+1\.0\.0\nproduction\s+1\.0\.0\n/);
-    const pinned = await cli('run', 'excel-to-pptx', '--version', 'production', '--file', sales, '--json', ...auth);
+    const pinned = await cli(
+      'run',
+      'excel-to-pptx',
+      ...['--version', 'production', '--file', sales, '--out', join(work, 'pinned'), '--json'],
+      ...auth,
+    );
     expect(JSON.parse(pinned.stdout)).toMatchObject({ status: 'succeeded', version: '1.0.0' });
     const missing = await cli('run', 'excel-to-pptx', '--version', 'staging', ...auth);
     expect(missing.stderr).toContain(
