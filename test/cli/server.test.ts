@@ -51,6 +51,17 @@ describe('publish and run against a real server', () => {
     // latest is still 0.1.0; the draft runs only when named.
     const latest = JSON.parse((await cli('run', 'hello', '--json', ...auth)).stdout);
     expect(latest).toMatchObject({ version: '0.1.0', status: 'succeeded' });
+
+    // Fixed, under the same number: the draft was never published, so it is replaced, tested and published.
+    writeFileSync(
+      join(dir, 'scripts/main.ts'),
+      'export async function run(input: { name?: string }) {\n  const name = input.name?.trim() || "world";\n' +
+        '  return { greeting: `Hello, ${name}!`, length: [...name].length };\n}\n',
+    );
+    const fixed = await cli('publish', dir, ...auth);
+    expect(fixed.stderr).toMatch(/Replaced the draft hello 0\.2\.0 \(never published\) with this content/);
+    expect(fixed.stdout).toMatch(/Published hello 0\.2\.0/);
+    expect(fixed.code).toBe(0);
   });
 
   it('downloads artifacts, and explains problems readably', async () => {
