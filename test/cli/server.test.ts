@@ -56,7 +56,7 @@ describe('publish and run against a real server', () => {
     writeFileSync(
       join(dir, 'scripts/main.ts'),
       'export async function run(input: { name?: string }) {\n  const name = input.name?.trim() || "world";\n' +
-        '  return { greeting: `Hello, ${name}!`, length: [...name].length };\n}\n',
+        '  return { greeting: "Hello, " + name + "!", length: [...name].length };\n}\n',
     );
     const fixed = await cli('publish', dir, ...auth);
     expect(fixed.stderr).toMatch(/Replaced the draft hello 0\.2\.0 \(never published\) with this content/);
