@@ -4,6 +4,7 @@
  * from `open-skills publish` and on the server before a version is published (`require_tests=true`).
  */
 import { z } from 'zod';
+import { parseTestFile } from './test-cases.ts';
 
 /** The file, under `tests/`. */
 export const TRIGGERS_FILE = 'triggers.json';
@@ -65,16 +66,8 @@ export interface TriggerReport {
 
 /** Parses `tests/triggers.json`; returns a readable problem instead of throwing. */
 export function parseTriggers(text: string): { suite?: TriggerSuite; problem?: string } {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    return { problem: `tests/${TRIGGERS_FILE} is not valid JSON: ${(error as Error).message}` };
-  }
-  const parsed = TriggerSuiteSchema.safeParse(json);
-  if (parsed.success) return { suite: parsed.data };
-  const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-  return { problem: `tests/${TRIGGERS_FILE} is not a trigger suite (${where})` };
+  const { value, problem } = parseTestFile(text, TRIGGERS_FILE, TriggerSuiteSchema, 'is not a trigger suite');
+  return { suite: value, problem };
 }
 
 /** Ranks skills for a request, best first, as names. */
