@@ -112,7 +112,7 @@ describe('publish and run against a real server', () => {
     const first = await cli('import', checkout, ...auth);
     expect(first.code).toBe(1);
     expect(first.stdout).toMatch(/^SKILL\s+RESULT\s+VERSION\s+NOTE\n/);
-    expect(first.stdout).toMatch(/skills\/notes\s+CREATED\s+1\.0\.0\s+1 warnings\n/);
+    expect(first.stdout).toMatch(/skills\/notes\s+CREATED\s+1\.0\.0\s+1 warning\n/);
     expect(first.stdout).toMatch(/skills\/summary\s+CREATED\s+2\.0\.0\s*\n/);
     expect(first.stdout).toMatch(/skills\/bad\s+REFUSED\s+The bundle has 1 problem/);
     expect(first.stdout).toMatch(

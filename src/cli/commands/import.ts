@@ -53,7 +53,11 @@ async function importOne(client: Client, root: string, path: string, all: string
 function summary(io: Io, results: Imported[]) {
   const clip = (text: string) => (text.length > 90 ? `${text.slice(0, 89)}…` : text);
   const note = (r: Imported) =>
-    r.outcome === 'refused' ? clip(r.detail ?? '') : r.warnings.length ? `${r.warnings.length} warnings` : '';
+    r.outcome === 'refused'
+      ? clip(r.detail ?? '')
+      : r.warnings.length
+        ? `${r.warnings.length} warning${r.warnings.length === 1 ? '' : 's'}`
+        : '';
   io.out(
     table([
       ['SKILL', 'RESULT', 'VERSION', 'NOTE'],
