@@ -110,8 +110,16 @@ describe.each(backends)('trigger tests on %s', (backend) => {
     expect((await (await t.request(`/skill-versions/${draft.id}`)).json()).status).toBe('draft');
   });
 
-  it('refuses a skill without a triggers file, or with a broken one', async () => {
+  it('refuses a skill without a triggers file, or with a broken one, and other organisations', async () => {
     expect((await check('csv-to-json', {})).status).toBe(422);
+    const other = await t.request('/skills/pdf-merge/triggers', { method: 'POST', json: {}, as: { org: 'other-org' } });
+    expect(other.status).toBe(404);
+    const anonymous = await t.request('/skills/pdf-merge/triggers', {
+      method: 'POST',
+      json: {},
+      headers: { authorization: 'Bearer nope' },
+    });
+    expect(anonymous.status).toBe(401);
     const broken = await publishSkill(
       t,
       { 'SKILL.md': skillMd({ name: 'broken-triggers', description: 'x' }), 'tests/triggers.json': '{"top_k": 99}' },

@@ -138,6 +138,9 @@ describe.each(backends)('versions and labels on %s', (backend) => {
       });
       const latest = await (await t.request('/skills/labelled/versions/latest')).json();
       expect(latest.version).toBe('1.1.0');
+      for (const path of ['/skills/labelled/versions/production', '/skills/labelled/versions/latest/content']) {
+        expect((await t.request(path, { as: { org: 'other-org' } })).status).toBe(404);
+      }
     });
 
     it('refuses drafts, reserved or semver-like names and roles below publisher', async () => {
