@@ -1043,6 +1043,112 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/skills/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import every skill folder (any folder with a SKILL.md) of one archive
+         * @description A zip or tar.gz of up to 64 MB holding at most 100 skills (5000 files, 128 MB unpacked); each skill is held to the bundle limits and imported on its own: one refused skill never stops the others. Two folders with the same name: the first (in path order) is imported, the second refused as a name clash.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": components["schemas"]["ImportRequest"];
+                };
+            };
+            responses: {
+                /** @description What happened to each skill */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportResult"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request body is too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The content is well-formed but not acceptable (e.g. an invalid bundle) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/skills": {
         parameters: {
             query?: never;
@@ -1541,7 +1647,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Upload a new version (multipart: a bundle archive or files[]) */
+        /**
+         * Upload a new version (multipart: a bundle archive or files[])
+         * @description Content identical to an existing version (same file hashes) returns that version with 200 and outcome "unchanged". A version number held by a draft (never published) replaces the draft; one held by a published or deprecated version is a 409 naming a free number.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1558,7 +1667,16 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description The stored version and any warnings */
+                /** @description The content equals an existing version, which is returned (outcome "unchanged") */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UploadResult"];
+                    };
+                };
+                /** @description The stored version (outcome "created" or "replaced") and any warnings */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -2106,6 +2224,178 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/skills/{id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a version by number, label or "latest" (level 2) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Skill id (UUID) or name */
+                    id: string;
+                    /** @description A semantic version, a label (e.g. production) or "latest" (the highest published version) */
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The version */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SkillVersion"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/skills/{id}/versions/{version}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a version named by number, label or "latest" as a zip */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Skill id (UUID) or name */
+                    id: string;
+                    /** @description A semantic version, a label (e.g. production) or "latest" (the highest published version) */
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The zip archive */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/zip": Blob;
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/skills/prompt": {
         parameters: {
             query?: never;
@@ -2115,7 +2405,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The <available_skills> XML block for a set of skills (all published skills when none are named) */
+        /** The <available_skills> XML block for named skills, for the router's best skills for a query, or for every published skill (by name, at most top_k) */
         post: {
             parameters: {
                 query?: never;
@@ -2269,6 +2559,276 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/skills/{id}/labels/{label}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Point a label at a published version, creating or moving it (publisher role)
+         * @description Runs, reads and downloads accept the label wherever they accept a version. `version` may itself be a label (`{"version": "staging"}` promotes what staging points at) or "latest".
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Skill id (UUID) or name */
+                    id: string;
+                    /** @description Label name */
+                    label: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SetLabel"];
+                };
+            };
+            responses: {
+                /** @description The label */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Label"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove a label (publisher role) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Skill id (UUID) or name */
+                    id: string;
+                    /** @description Label name */
+                    label: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/skills/{id}/triggers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check trigger requests against the router: does it select this skill when it should, and only then?
+         * @description Runs the requests of `suite`, or of the `tests/triggers.json` in `version` (a number, label or "latest"; default latest). Each request is a search; the skill ranks by its newest version, drafts included, so a draft can be tested before it is published. A should-trigger request passes when the skill is within the first top_k; a should-not-trigger request passes unless the skill comes first.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Skill id (UUID) or name */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TriggerRequest"];
+                };
+            };
+            responses: {
+                /** @description Where the skill ranked for each request */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TriggerReport"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The content is well-formed but not acceptable (e.g. an invalid bundle) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -4147,8 +4707,15 @@ export interface components {
              */
             compatibility: string | null;
             /**
-             * @description Free-form string map from SKILL.md
-             * @example {}
+             * @description Tools the skill expects to use (space-separated)
+             * @example Read Bash(git:*)
+             */
+            allowed_tools: string | null;
+            /**
+             * @description Free-form string map from SKILL.md, values as written
+             * @example {
+             *       "version": "1.0"
+             *     }
              */
             metadata: {
                 [key: string]: string;
@@ -4229,6 +4796,13 @@ export interface components {
              * @example 2026-11-24T08:00:00.000Z
              */
             deprecated_at: string | null;
+            /**
+             * @description Labels pointing at this version
+             * @example [
+             *       "production"
+             *     ]
+             */
+            labels: string[];
         };
         FileInfo: {
             /**
@@ -4264,6 +4838,74 @@ export interface components {
              * @example 3
              */
             max_skills?: number;
+        };
+        ImportResult: {
+            /** @description One entry per skill folder, in path order */
+            skills: components["schemas"]["ImportedSkill"][];
+            /** @description How many skills had each outcome */
+            counts: {
+                created: number;
+                updated: number;
+                unchanged: number;
+                refused: number;
+            };
+        };
+        ImportedSkill: {
+            /**
+             * @description The skill folder in the archive
+             * @example skills/pdf
+             */
+            path: string;
+            /**
+             * @description Skill name
+             * @example pdf
+             */
+            name: string | null;
+            /**
+             * @description "created": a new skill; "updated": a new version of the skill of that name; "unchanged": its content is already stored; "refused": see detail and errors
+             * @example created
+             * @enum {string}
+             */
+            outcome: "created" | "updated" | "unchanged" | "refused";
+            /**
+             * @description The version stored or found
+             * @example 1.0.0
+             */
+            version: string | null;
+            /**
+             * Format: uuid
+             * @description Its id
+             * @example null
+             */
+            version_id: string | null;
+            /** @description Accepted, but worth fixing */
+            warnings: components["schemas"]["FieldError"][];
+            /** @description Why it was refused, by field */
+            errors: components["schemas"]["FieldError"][];
+            /**
+             * @description Why it was refused
+             * @example null
+             */
+            detail: string | null;
+        };
+        ImportRequest: {
+            /**
+             * Format: binary
+             * @description A zip or tar.gz holding skill folders
+             */
+            archive: Blob;
+            /**
+             * @description Publish each new version at once (publisher role)
+             * @example true
+             * @enum {string}
+             */
+            publish?: "0" | "1" | "true" | "false" | "on" | "off";
+            /**
+             * @description "user": only the owner sees it; "org": everyone in the organisation
+             * @example org
+             * @enum {string}
+             */
+            visibility?: "user" | "org";
         };
         SkillSummary: {
             /**
@@ -4313,6 +4955,16 @@ export interface components {
              */
             latest_version_id: string | null;
             /**
+             * @description Named labels and the version each points at (`latest` is implicit: the highest published)
+             * @example {
+             *       "production": "1.2.0",
+             *       "staging": "1.3.0"
+             *     }
+             */
+            labels: {
+                [key: string]: string;
+            };
+            /**
              * @description Whether the latest version has code to run
              * @example true
              */
@@ -4335,6 +4987,12 @@ export interface components {
             updated_at: string;
         };
         UploadResult: {
+            /**
+             * @description "created": a new version; "unchanged": the content equals an existing version (same file hashes), which is returned (HTTP 200); "replaced": a draft with this version number got the new content
+             * @example created
+             * @enum {string}
+             */
+            outcome: "created" | "unchanged" | "replaced";
             skill: components["schemas"]["SkillSummary"];
             version: components["schemas"]["SkillVersion"];
             /** @description Accepted, but worth fixing */
@@ -4342,7 +5000,7 @@ export interface components {
         };
         CreateSkill: {
             /**
-             * @description Skill name, unique in the organisation
+             * @description Skill name, unique in the organisation: 1-64 lowercase letters or digits (any script) and hyphens
              * @example pdf-tools
              */
             name: string;
@@ -4431,12 +5089,135 @@ export interface components {
         };
         PromptRequest: {
             /**
-             * @description Skill names or ids
+             * @description Skill names or ids (not with query or tags)
              * @example [
              *       "csv-to-json"
              *     ]
              */
             skills?: string[];
+            /**
+             * @description The user's request: list the router's best skills for it, best first
+             * @example turn a spreadsheet into slides
+             */
+            query?: string;
+            /**
+             * @description At most this many skills (default 5 with query, 100 without)
+             * @example 5
+             */
+            top_k?: number;
+            /**
+             * @description Only skills carrying every one of these tags
+             * @example [
+             *       "csv"
+             *     ]
+             */
+            tags?: string[];
+        };
+        Label: {
+            /**
+             * @description Label name
+             * @example production
+             */
+            label: string;
+            /**
+             * @description The version it points at
+             * @example 1.2.0
+             */
+            version: string;
+            /**
+             * Format: uuid
+             * @description Its id
+             * @example 019a8a47-8000-7000-9000-000000000001
+             */
+            version_id: string;
+        };
+        SetLabel: {
+            /**
+             * @description A semantic version, another label, or "latest"
+             * @example 1.2.0
+             */
+            version: string;
+        };
+        TriggerReport: {
+            /**
+             * @description Skill name
+             * @example pdf-merge
+             */
+            skill: string;
+            /** @description The version whose tests/triggers.json was used (null: the suite was sent) */
+            version: string | null;
+            /** @description Every request, should-trigger first */
+            cases: {
+                /**
+                 * @description The request
+                 * @example merge two pdfs
+                 */
+                query: string;
+                /** @enum {string} */
+                expect: "trigger" | "no_trigger";
+                /**
+                 * @description Where the skill ranked (1 = first)
+                 * @example 1
+                 */
+                rank: number | null;
+                passed: boolean;
+            }[];
+            /** @description Should-trigger requests that ranked the skill first */
+            top1: {
+                hits: number;
+                total: number;
+            };
+            /** @description Should-trigger requests that ranked it within the first three */
+            top3: {
+                hits: number;
+                total: number;
+            };
+            passed: number;
+            total: number;
+            /**
+             * @description passed / total
+             * @example 0.9
+             */
+            rate: number;
+            top_k: number;
+            threshold: number;
+            /** @description rate >= threshold */
+            ok: boolean;
+        };
+        TriggerRequest: {
+            /** @example 1.2.0 */
+            version?: string;
+            suite?: components["schemas"]["TriggerSuite"];
+        };
+        TriggerSuite: {
+            /**
+             * @description Requests the router should answer with this skill
+             * @default []
+             * @example [
+             *       "merge two pdfs"
+             *     ]
+             */
+            should_trigger?: string[];
+            /**
+             * @description Requests it should not answer with this skill first
+             * @default []
+             * @example [
+             *       "write a poem"
+             *     ]
+             */
+            should_not_trigger?: string[];
+            /**
+             * @description A should-trigger request passes when the skill ranks within the first top_k (default 3)
+             * @default 3
+             * @example 3
+             */
+            top_k?: number;
+            /**
+             * @description Share of all requests that must pass (default 1: every one)
+             * @default 1
+             * @example 0.8
+             */
+            threshold?: number;
         };
         Run: {
             /**
@@ -4634,7 +5415,7 @@ export interface components {
              */
             skill?: string;
             /**
-             * @description A semantic version or "latest" (the default: highest published)
+             * @description A semantic version, a label (e.g. "production") or "latest" (the default: highest published)
              * @example latest
              */
             version?: string;
@@ -4668,7 +5449,7 @@ export interface components {
              */
             skill: string;
             /**
-             * @description A semantic version or "latest" (the default: highest published)
+             * @description A semantic version, a label (e.g. "production") or "latest" (the default: highest published)
              * @example latest
              */
             version?: string;

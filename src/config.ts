@@ -49,6 +49,11 @@ export const ConfigSchema = z.object({
   RUN_WORKERS: z.coerce.number().int().min(0).max(64).default(0),
   MAX_RUN_TIMEOUT_MS: positiveInt(300_000),
   MAX_RUN_MEMORY_MB: positiveInt(512),
+  /**
+   * Set by npm for `npm start`/`npm run dev` (not configuration): npm signals only the shell it starts, so the
+   * server also stops when that shell goes away (see main.ts).
+   */
+  npm_lifecycle_event: optionalString,
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

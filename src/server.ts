@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './api/app.ts';
 import { issueDevAdminToken, loadOrCreateDevSecret } from './auth/dev-secret.ts';
@@ -83,6 +83,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
   logger.info({ url, docs: `${url}/docs` }, 'open-skills listening');
+  // Next to the admin token: the CLI in this folder finds the server by it when OPEN_SKILLS_URL is unset.
+  writeFileSync(join(dataDir, 'server-url'), `${url}\n`);
 
   // First start only (org "default" has no skills yet), after listening so /healthz answers sooner; a broken
   // example is logged, never fatal.
@@ -117,13 +119,18 @@ export async function startServer(config: Config): Promise<RunningServer> {
     url,
     port,
     async close() {
-      await new Promise<void>((done) => server.close(() => done()));
+      // Stop accepting, drop idle keep-alive connections, wind the work down, then cut what is still open (event
+      // streams end when their runs do), so a stop never waits on a client.
+      const closed = new Promise<void>((done) => server.close(() => done()));
+      if ('closeIdleConnections' in server) server.closeIdleConnections();
       await examplesLoaded;
       await indexer.close();
       // Closing the sandbox ends the runs still in its workers; draining waits until each has written its final
       // status, so no run row is left running when the database closes.
       await sandbox.close();
       await app.services.runs.drain();
+      if ('closeAllConnections' in server) server.closeAllConnections();
+      await closed;
       await db.close();
     },
   };

@@ -1,4 +1,3 @@
-import { Scalar } from '@scalar/hono-api-reference';
 import { requestId } from 'hono/request-id';
 import { createAuditLog } from '../audit/audit.ts';
 import { createApiTokens } from '../auth/api-tokens.ts';
@@ -11,7 +10,7 @@ import { AppError } from '../errors.ts';
 import { createLocalEmbedder } from '../router/local-embedder.ts';
 import { createSearchService } from '../router/search.ts';
 import { createRunService } from '../runs/service.ts';
-import { createVersionPublisher } from '../runs/verify.ts';
+import { createVersionPublisher, runTriggerTests } from '../runs/verify.ts';
 import { createSecrets } from '../secrets/service.ts';
 import { createPromptService } from '../skills/prompt.ts';
 import { createRegistry } from '../skills/registry.ts';
@@ -19,7 +18,10 @@ import { artifactsRouter } from './artifacts/artifacts.index.ts';
 import { recordDenied } from './audit/audit.handlers.ts';
 import { auditRouter } from './audit/audit.index.ts';
 import type { AppDeps, AppServices } from './context.ts';
+import { docsRouter } from './docs/docs.index.ts';
 import { healthRouter } from './health/health.index.ts';
+import { importsRouter } from './imports/imports.index.ts';
+import { labelsRouter } from './labels/labels.index.ts';
 import { meRouter } from './me/me.index.ts';
 import { membersRouter } from './members/members.index.ts';
 import { onError, onNotFound } from './problem.ts';
@@ -29,6 +31,7 @@ import { searchRouter } from './search/search.index.ts';
 import { secretsRouter } from './secrets/secrets.index.ts';
 import { skillsRouter } from './skills/skills.index.ts';
 import { tokensRouter } from './tokens/tokens.index.ts';
+import { triggersRouter } from './triggers/triggers.index.ts';
 import { versionsRouter } from './versions/versions.index.ts';
 
 export const API_INFO = {
@@ -82,7 +85,7 @@ export function createApp(deps: AppDeps) {
   // Public routes come before the auth middleware, so they answer without a token.
   app.route('/', healthRouter);
   app.doc31('/openapi.json', OPENAPI_CONFIG);
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'open-skills API' }));
+  app.route('/', docsRouter({ openApiUrl: '/openapi.json', pageTitle: 'open-skills API' }));
 
   app.use(
     '*',
@@ -94,8 +97,11 @@ export function createApp(deps: AppDeps) {
   app.route('/', membersRouter);
   app.route('/', auditRouter);
   app.route('/', searchRouter);
+  app.route('/', importsRouter);
   app.route('/', skillsRouter);
   app.route('/', versionsRouter);
+  app.route('/', labelsRouter);
+  app.route('/', triggersRouter);
   app.route('/', runsRouter);
   app.route('/', artifactsRouter);
   app.route('/', secretsRouter);
@@ -104,7 +110,20 @@ export function createApp(deps: AppDeps) {
 }
 
 /** Builds the services from the infrastructure. Services are created lazily so the OpenAPI build needs no deps. */
+/** Trigger tests wait this long at most for fresh uploads to be embedded, then rank with what is indexed. */
+const INDEX_WAIT_MS = 10_000;
+
 function createServices(deps: AppDeps): AppServices {
+  // Read when first needed: the OpenAPI build creates the app without dependencies.
+  const indexed = async () => {
+    const { indexer } = deps;
+    if (!indexer?.idle) return;
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((done) => {
+      timer = setTimeout(done, INDEX_WAIT_MS);
+    });
+    await Promise.race([indexer.idle(), waited]).finally(() => clearTimeout(timer));
+  };
   const built = new Map<keyof AppServices, unknown>();
   const once = <K extends keyof AppServices>(name: K, build: () => AppServices[K]): AppServices[K] => {
     if (!built.has(name)) built.set(name, build());
@@ -175,7 +194,12 @@ function createServices(deps: AppDeps): AppServices {
     },
     get publisher() {
       return once('publisher', () =>
-        createVersionPublisher({ registry: services.registry, runs: () => services.runs }),
+        createVersionPublisher({
+          registry: services.registry,
+          runs: () => services.runs,
+          search: services.search,
+          indexed,
+        }),
       );
     },
     get prompts() {
@@ -183,10 +207,16 @@ function createServices(deps: AppDeps): AppServices {
         createPromptService({
           publicUrl: deps.publicUrl,
           findSkill: (caller, ref) => services.registry.findSkill(caller, ref),
-          listAllPublished: (caller) => services.registry.listAllPublished(caller),
+          listAllPublished: (caller, options) => services.registry.listAllPublished(caller, options),
+          async rank(caller, { query, topK, tags }) {
+            const { results } = await services.search.search(caller, { query, topK, tags });
+            return results.map(({ skill }) => ({ ...skill, latest_version_id: skill.version_id }));
+          },
         }),
       );
     },
+    triggers: (caller, skill, options) =>
+      runTriggerTests({ registry: services.registry, search: services.search, indexed }, caller, skill, options),
     readiness: (logger) => checkReadiness(deps.db, logger),
   };
   return services;

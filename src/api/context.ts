@@ -11,7 +11,7 @@ import type { Embedder } from '../router/embedder.ts';
 import type { Indexer } from '../router/indexer.ts';
 import type { SearchService } from '../router/search.ts';
 import type { RunService } from '../runs/service.ts';
-import type { VersionPublisher } from '../runs/verify.ts';
+import type { runTriggerTests, VersionPublisher } from '../runs/verify.ts';
 import type { Sandbox } from '../runtime/types.ts';
 import type { Secrets } from '../secrets/service.ts';
 import type { PromptService } from '../skills/prompt.ts';
@@ -30,7 +30,7 @@ export interface AppDeps {
   /** Embeds requests and skills for the router; defaults to the local (no-network) embedder. */
   embedder?: Embedder;
   /** Embeds stored versions in the background; without it, versions are embedded at the next start-up. */
-  indexer?: Pick<Indexer, 'enqueue'>;
+  indexer?: Pick<Indexer, 'enqueue'> & Partial<Pick<Indexer, 'idle'>>;
   /** Runs skills; without it (and `blobs`) the runs API answers 503. */
   sandbox?: Sandbox;
   /** Stores run artifacts. */
@@ -56,6 +56,12 @@ export interface AppServices {
   publisher: VersionPublisher;
   /** `<available_skills>` prompt blocks. */
   prompts: PromptService;
+  /** Trigger tests of a skill against the router (`tests/triggers.json`, or a suite sent with the request). */
+  triggers(
+    caller: Caller,
+    skillRef: string,
+    options: Parameters<typeof runTriggerTests>[3],
+  ): ReturnType<typeof runTriggerTests>;
   /** Whether the database is reachable and migrated (logged through the request's logger). */
   readiness(logger: Logger): Promise<Readiness>;
 }

@@ -4,7 +4,7 @@
  */
 import { ConfigError, loadConfig } from '../config.ts';
 import { DataDirLockedError } from '../db/pglite.ts';
-import { startServer } from '../server.ts';
+import { serveUntilStopped } from '../server-process.ts';
 import { PackError } from '../skills/pack.ts';
 import { COMMANDS } from './commands/index.ts';
 import { CliError, EXIT, formatFieldErrors, type Io, processIo } from './output.ts';
@@ -22,9 +22,12 @@ Author
 Server
   publish <dir> [--no-tests] [--version v]
                                    upload a draft, run its tests on the server, publish when they pass
+  import <dir> [--draft]           import every folder with a SKILL.md under dir (a skills repository checkout)
   run <skill> --input '{...}' [--file path]... [--version v] [--out dir]
                                    run a skill, print its output and logs, download its artifacts
   search "<query>" [--top-k n]     find skills for a request
+  label <skill> [<label> <version> | <label> --delete]
+                                   list labels, point one at a published version, or remove one
   login --url URL --token TOKEN    remember a server and token (~/.config/open-skills/config.json)
   token create --name NAME [--role ROLE] [--user USER] [--days N]
                                    issue an API token (printed once); token list; token revoke <id>
@@ -32,20 +35,14 @@ Server
   reindex [--all]                  re-embed versions made with another embedding model (uses the server's config)
 
 Options: --json (machine-readable output), --url, --token, -h/--help.
-Server and token: --url/--token > OPEN_SKILLS_URL/OPEN_SKILLS_TOKEN > login > http://localhost:8000 and
-./.open-skills/admin-token.
+Server and token: --url/--token > OPEN_SKILLS_URL/OPEN_SKILLS_TOKEN > login > what the local server recorded in
+$DATA_DIR (default ./.open-skills: server-url, admin-token) > http://localhost:8000.
 Exit codes: 0 ok, 1 failure (invalid bundle, failed test or run, request refused), 2 usage error,
 3 server unreachable or server error.
 `;
 
 async function serve(): Promise<number> {
-  const server = await startServer(loadConfig());
-  const stop = async () => {
-    await server.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  await serveUntilStopped(loadConfig());
   return await new Promise<number>(() => {});
 }
 

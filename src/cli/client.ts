@@ -31,7 +31,8 @@ export function createClient(settings: Settings, fetchImpl: typeof fetch = fetch
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       const reason = cause?.code ?? cause?.message ?? (error as Error).message;
       throw new CliError(
-        `Cannot reach the server at ${settings.url} (${reason}). Start it with "open-skills serve" or "npm start", or pass --url.`,
+        `Cannot reach the server at ${settings.url} (${reason}; the URL came from ${settings.source.url}). ` +
+          'Start it with "npm start" (or "open-skills serve"), or pass --url.',
         EXIT.server,
       );
     }
@@ -47,7 +48,7 @@ export function createClient(settings: Settings, fetchImpl: typeof fetch = fetch
     if (response.status === 401) {
       message +=
         settings.token === undefined
-          ? `\nNo token found (tried --token, OPEN_SKILLS_TOKEN, the stored login and ./.open-skills/admin-token). Run "open-skills login --url ${settings.url} --token <token>".`
+          ? `\nNo token found (tried --token, OPEN_SKILLS_TOKEN, the stored login and admin-token in DATA_DIR, default ./.open-skills). Run "open-skills login --url ${settings.url} --token <token>".`
           : `\nThe token from ${settings.source.token} was refused by ${settings.url}.`;
     }
     return new CliError(

@@ -37,11 +37,10 @@ export const RunSchema = z
 export const RunPageSchema = pageOf(RunSchema, 'RunPage');
 
 const skillRef = z.string().min(1).max(128).meta({ description: 'Skill name or id', example: 'csv-to-json' });
-const versionRef = z
-  .string()
-  .regex(/^(latest|\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?)$/, 'semver or "latest"')
-  .optional()
-  .meta({ description: 'A semantic version or "latest" (the default: highest published)', example: 'latest' });
+const versionRef = z.string().min(1).max(128).optional().meta({
+  description: 'A semantic version, a label (e.g. "production") or "latest" (the default: highest published)',
+  example: 'latest',
+});
 
 export const RunStepSchema = z
   .object({

@@ -20,7 +20,7 @@ export interface ModuleSource {
 
 export interface ModuleMap {
   modules: Record<string, string>;
-  /** Source maps of transpiled modules, by module key. */
+  /** Source maps by module key: of transpiled modules, and of JavaScript files with a `<file>.map` beside them. */
   sourceMaps: Record<string, string>;
 }
 
@@ -37,8 +37,13 @@ export function buildModuleMap(files: Iterable<ModuleSource>): ModuleMap {
   const sourceMaps: Record<string, string> = {};
   const decoder = new TextDecoder();
   const list = [...files];
+  const mapFiles = new Map(list.filter((f) => f.path.endsWith('.map') && f.data).map((f) => [f.path, f.data!]));
   for (const file of list) {
-    if (JAVASCRIPT_FILE.test(file.path) && file.data) modules[file.path] = decoder.decode(file.data);
+    if (!JAVASCRIPT_FILE.test(file.path) || !file.data) continue;
+    modules[file.path] = decoder.decode(file.data);
+    // A bundled entrypoint (`pack --bundle-deps`) ships its map beside it: stacks name the packages' own files.
+    const map = mapFiles.get(`${file.path}.map`);
+    if (map) sourceMaps[file.path] = decoder.decode(map);
   }
   for (const file of list) {
     const key = moduleKey(file.path);

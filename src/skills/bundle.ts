@@ -44,19 +44,31 @@ export const sha256Hex = (data: Uint8Array | string) => createHash('sha256').upd
 /** Files archivers add that are never part of a skill. */
 const isJunk = (path: string) => path.startsWith('__MACOSX/') || /(^|\/)(\.DS_Store|Thumbs\.db)$/.test(path);
 
+/** The instructions file names, preferred first; the reference library reads a lowercase skill.md too. */
+const INSTRUCTION_FILES = ['SKILL.md', 'skill.md'];
+
 /**
  * Finds the bundle root: either SKILL.md at the top, or one top-level folder holding SKILL.md (the folder name
- * must then equal the skill name).
+ * must then equal the skill name). A lowercase `skill.md` is read when there is no SKILL.md, and stored as SKILL.md
+ * with a warning.
  */
-function findRoot(files: RawFile[]): { folder?: string; files: RawFile[] } {
+function findRoot(files: RawFile[]): { folder?: string; files: RawFile[]; warnings: FieldError[] } {
   const kept = files.filter((f) => !isJunk(f.path));
-  if (kept.some((f) => f.path === 'SKILL.md')) return { files: kept };
   const tops = new Set(kept.map((f) => f.path.split('/')[0]));
-  const [folder] = [...tops];
-  if (tops.size === 1 && folder && kept.some((f) => f.path === `${folder}/SKILL.md`)) {
-    return { folder, files: kept.map((f) => ({ ...f, path: f.path.slice(folder.length + 1) })) };
+  const [single] = [...tops];
+  // The instructions file at the root, or in the single top-level folder.
+  const roots = tops.size === 1 && single ? [undefined, single] : [undefined];
+  for (const instructions of INSTRUCTION_FILES) {
+    const folder = roots.find((top) => kept.some((f) => f.path === (top ? `${top}/` : '') + instructions));
+    if (folder === undefined && !kept.some((f) => f.path === instructions)) continue;
+    const prefix = folder === undefined ? '' : `${folder}/`;
+    const rooted = kept.map((f) => ({ ...f, path: f.path.slice(prefix.length) }));
+    if (instructions === 'SKILL.md') return { folder, files: rooted, warnings: [] };
+    const warning = { field: 'SKILL.md', message: 'the instructions file is named skill.md; stored as SKILL.md' };
+    const renamed = rooted.map((f) => (f.path === instructions ? { ...f, path: 'SKILL.md' } : f));
+    return { folder, files: renamed, warnings: [warning] };
   }
-  const skillMds = kept.filter((f) => f.path.endsWith('SKILL.md')).map((f) => f.path);
+  const skillMds = kept.filter((f) => /(^|\/)skill\.md$/i.test(f.path)).map((f) => f.path);
   const detail =
     skillMds.length === 0
       ? 'The bundle has no SKILL.md'
@@ -75,7 +87,7 @@ export async function buildBundle(raw: RawFile[]): Promise<Bundle> {
     if (problem) errors.push({ field: file.path, message: problem });
   }
   if (errors.length) throw new AppError('invalid_bundle', 'The bundle has paths that are not allowed', { errors });
-  const { folder, files } = findRoot(raw);
+  const { folder, files, warnings } = findRoot(raw);
   const seen = new Set<string>();
   for (const file of files) {
     if (seen.has(file.path)) errors.push({ field: file.path, message: 'the same path appears twice' });
@@ -84,6 +96,7 @@ export async function buildBundle(raw: RawFile[]): Promise<Bundle> {
 
   const skillMd = files.find((f) => f.path === 'SKILL.md')!;
   const parsed = parseSkillMd(new TextDecoder().decode(skillMd.data), folder);
+  parsed.warnings.unshift(...warnings);
   errors.push(...parsed.errors);
   const { entrypoint } = parsed.manifest;
   if (entrypoint && !seen.has(entrypoint)) {

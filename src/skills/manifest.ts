@@ -6,7 +6,9 @@
 import semver from 'semver';
 import { z } from 'zod';
 import type { FieldError } from '../errors.ts';
-import { splitFrontMatter } from './front-matter.ts';
+import { type FrontMatter, fieldNode, sourceText, splitFrontMatter } from './front-matter.ts';
+import { formatBytes } from './limits.ts';
+import { normalizeName, skillNameProblem } from './names.ts';
 
 /** A declared input or output of a skill. */
 export const IoFieldSchema = z
@@ -67,7 +69,19 @@ export interface ParsedSkillMd {
   warnings: FieldError[];
 }
 
-export const NAME_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+/** Hard caps on what one SKILL.md may declare, so no single skill makes listings or prompt blocks huge. */
+export const MANIFEST_LIMITS = {
+  /** The Agent Skills specification's limit (the reference validator refuses longer descriptions). */
+  descriptionChars: 1024,
+  compatibilityChars: 500,
+  tags: 50,
+  tagChars: 64,
+  metadataEntries: 100,
+  /** `metadata` as JSON. */
+  metadataBytes: 16 * 1024,
+  ioFields: 64,
+} as const;
+
 const KNOWN_FIELDS = new Set([
   'name',
   'description',
@@ -103,6 +117,7 @@ const asStringList = (value: unknown): string[] | undefined => {
 /** The front matter being read, and what is wrong with it so far. */
 interface Reading {
   data: Record<string, unknown>;
+  document?: FrontMatter['document'];
   errors: FieldError[];
   warnings: FieldError[];
 }
@@ -110,63 +125,97 @@ interface Reading {
 const text = (r: Reading, key: string) =>
   typeof r.data[key] === 'string' ? (r.data[key] as string).trim() : undefined;
 
-/** The Agent Skills fields: name, description, compatibility. */
+/** The Agent Skills fields: name, description, compatibility (rules and limits of the reference validator). */
 function readIdentity(r: Reading, folderName: string | undefined) {
-  const name = text(r, 'name') ?? '';
-  if (!name) r.errors.push({ field: field('name'), message: 'name is required' });
-  else if (name.length > 64 || !NAME_PATTERN.test(name)) {
-    r.errors.push({
-      field: field('name'),
-      message: 'name must be 1-64 lowercase letters, digits and single hyphens, not starting or ending with a hyphen',
-    });
-  } else if (folderName !== undefined && folderName !== name) {
+  const name = normalizeName(text(r, 'name') ?? '');
+  const problem = skillNameProblem(name);
+  if (r.data['name'] === undefined) r.errors.push({ field: field('name'), message: 'name is required' });
+  else if (problem) {
+    const rule = 'names are 1-64 lowercase letters or digits (any script) and single hyphens';
+    r.errors.push({ field: field('name'), message: `name "${name}" ${problem} (${rule})` });
+  } else if (folderName !== undefined && normalizeName(folderName) !== name) {
     r.errors.push({ field: field('name'), message: `name "${name}" must equal the folder name "${folderName}"` });
   }
   if (name && RESERVED_WORDS.some((w) => name.includes(w))) {
     r.warnings.push({ field: field('name'), message: `name contains a reserved word (${RESERVED_WORDS.join(', ')})` });
   }
   const description = text(r, 'description') ?? '';
+  const limit = MANIFEST_LIMITS.descriptionChars;
   if (!description) r.errors.push({ field: field('description'), message: 'description is required' });
-  else if (description.length > 1024) {
-    r.warnings.push({
+  else if (description.length > limit) {
+    r.errors.push({
       field: field('description'),
-      message: `description is ${description.length} characters; the spec allows 1024`,
+      message: `description is ${description.length} characters; at most ${limit} are allowed`,
     });
   }
   const compatibility = text(r, 'compatibility');
-  if (compatibility && compatibility.length > 500) {
-    r.warnings.push({ field: field('compatibility'), message: 'compatibility should be at most 500 characters' });
+  if (compatibility && compatibility.length > MANIFEST_LIMITS.compatibilityChars) {
+    r.errors.push({
+      field: field('compatibility'),
+      message: `compatibility is ${compatibility.length} characters; at most ${MANIFEST_LIMITS.compatibilityChars} are allowed`,
+    });
   }
   return { name, description, compatibility };
 }
 
+/**
+ * `metadata`: a map of strings, each value as the author wrote it (`version: 1.0` stays "1.0"); nested values are
+ * kept as JSON text. Capped in entries and bytes.
+ */
 function readMetadata(r: Reading): Record<string, string> {
   const metadata: Record<string, string> = {};
   const value = r.data['metadata'];
-  if (value === undefined) return metadata;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (value === undefined || value === null) return metadata;
+  if (typeof value !== 'object' || Array.isArray(value)) {
     r.warnings.push({ field: field('metadata'), message: 'metadata should be a map of strings; ignored' });
     return metadata;
   }
   for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-    metadata[key] = typeof item === 'string' ? item : JSON.stringify(item);
+    metadata[key] =
+      sourceText(fieldNode(r.document, 'metadata', key)) ?? (typeof item === 'string' ? item : JSON.stringify(item));
+  }
+  const entries = Object.keys(metadata).length;
+  const bytes = Buffer.byteLength(JSON.stringify(metadata));
+  if (entries > MANIFEST_LIMITS.metadataEntries || bytes > MANIFEST_LIMITS.metadataBytes) {
+    r.errors.push({
+      field: field('metadata'),
+      message: `metadata has ${entries} ${entries === 1 ? 'entry' : 'entries'} (${formatBytes(bytes)}); at most ${MANIFEST_LIMITS.metadataEntries} entries and ${formatBytes(MANIFEST_LIMITS.metadataBytes)} are allowed`,
+    });
   }
   return metadata;
 }
 
-/** `version` (or `metadata.version`) as semver; "1" and "1.2" are read as 1.0.0 and 1.2.0 with a warning. */
+/**
+ * The version. `version:` is open-skills' own field and must be semver (`1.0` is an error naming `1.0.0`);
+ * `metadata.version` is the author's free text for other tools, read when it is semver, or a short `1`/`1.2`
+ * (as 1.0.0 / 1.2.0, with a warning), and otherwise ignored with a warning.
+ */
 function readVersion(r: Reading, metadata: Record<string, string>): string | undefined {
-  const raw = r.data['version'] ?? metadata['version'];
-  if (raw === undefined || raw === null) return undefined;
-  const written = String(raw).trim();
+  const own = r.data['version'];
+  if (own !== undefined && own !== null) {
+    const written = (sourceText(fieldNode(r.document, 'version')) ?? String(own)).trim();
+    const valid = semver.valid(written);
+    if (valid) return valid;
+    const suggestion = semver.coerce(written)?.version;
+    r.errors.push({
+      field: field('version'),
+      message: `version "${written}" is not valid semver${suggestion ? `; write ${suggestion}` : ' (e.g. 1.2.0)'}`,
+    });
+    return undefined;
+  }
+  const written = metadata['version']?.trim();
+  if (!written) return undefined;
   const valid = semver.valid(written);
   if (valid) return valid;
   const coerced = semver.coerce(written);
-  if (coerced && /^\d+(\.\d+)?$/.test(written)) {
-    r.warnings.push({ field: field('version'), message: `version "${written}" read as ${coerced.version}` });
+  if (coerced && /^v?\d+(\.\d+)?$/.test(written)) {
+    r.warnings.push({ field: field('metadata.version'), message: `version "${written}" read as ${coerced.version}` });
     return coerced.version;
   }
-  r.errors.push({ field: field('version'), message: `version "${written}" is not valid semver (e.g. 1.2.0)` });
+  r.warnings.push({
+    field: field('metadata.version'),
+    message: `metadata.version "${written}" is not semver; not used as the version`,
+  });
   return undefined;
 }
 
@@ -186,7 +235,7 @@ function readEntrypoint(r: Reading): string | undefined {
 function readRunFields(r: Reading) {
   const io = (key: 'inputs' | 'outputs') => {
     if (r.data[key] === undefined) return undefined;
-    const parsed = z.array(IoFieldSchema).safeParse(r.data[key]);
+    const parsed = z.array(IoFieldSchema).max(MANIFEST_LIMITS.ioFields).safeParse(r.data[key]);
     if (parsed.success) return parsed.data;
     for (const issue of parsed.error.issues) {
       r.errors.push({ field: field([key, ...issue.path].join('.')), message: issue.message });
@@ -248,12 +297,35 @@ function readAccess(r: Reading) {
   return { secrets, allowNetwork: allowNetwork === true, networkAllowlist };
 }
 
+/** `allowed-tools`: a string as written, or a list of strings joined by spaces (as the reference reads it). */
+function readAllowedTools(r: Reading): string | undefined {
+  const value = r.data['allowed-tools'];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value.trim();
+  if (Array.isArray(value)) {
+    if (value.every((item) => typeof item === 'string')) return value.join(' ');
+    r.errors.push({ field: field('allowed-tools'), message: 'allowed-tools list items must all be strings' });
+    return undefined;
+  }
+  r.errors.push({ field: field('allowed-tools'), message: 'allowed-tools must be a string or a list of strings' });
+  return undefined;
+}
+
 function readTags(r: Reading): string[] {
   const tags = asStringList(r.data['tags']);
   if (r.data['tags'] !== undefined && !tags) {
     r.warnings.push({ field: field('tags'), message: 'tags should be a list of strings; ignored' });
   }
-  return [...new Set((tags ?? []).map((t) => t.toLowerCase()))];
+  const unique = [...new Set((tags ?? []).map((t) => t.toLowerCase()))];
+  const { tags: maxTags, tagChars } = MANIFEST_LIMITS;
+  if (unique.length > maxTags) {
+    r.errors.push({ field: field('tags'), message: `${unique.length} tags; at most ${maxTags} are allowed` });
+  }
+  const long = unique.find((tag) => tag.length > tagChars);
+  if (long) {
+    r.errors.push({ field: field('tags'), message: `tag "${long.slice(0, 20)}…" is over ${tagChars} characters` });
+  }
+  return unique;
 }
 
 /** The run settings of a (stored) manifest, each with its default when the version does not set it. */
@@ -272,12 +344,18 @@ export function runSettings(m: Partial<SkillManifest>) {
 /** Parses and validates SKILL.md. Never throws: problems come back as errors (blocking) and warnings. */
 export function parseSkillMd(source: string, folderName: string | undefined): ParsedSkillMd {
   const { body, ...r } = splitFrontMatter(source) satisfies Reading & { body: string };
+  if (r.errors.length > 0) {
+    // The front matter could not be read: its one error says why, and nothing read from it would be true.
+    const manifest = SkillManifestSchema.parse(EMPTY_MANIFEST);
+    return { manifest, instructions: body, frontMatter: {}, errors: r.errors, warnings: r.warnings };
+  }
   const identity = readIdentity(r, folderName);
   const metadata = readMetadata(r);
   const version = readVersion(r, metadata);
   const entrypoint = readEntrypoint(r);
   const tags = readTags(r);
   const access = readAccess(r);
+  const allowedTools = readAllowedTools(r);
   for (const key of Object.keys(r.data)) {
     if (!KNOWN_FIELDS.has(key)) {
       r.warnings.push({ field: field(key), message: `unknown field "${key}" is kept but not used` });
@@ -289,7 +367,7 @@ export function parseSkillMd(source: string, folderName: string | undefined): Pa
     version,
     license: text(r, 'license'),
     metadata,
-    allowedTools: asStringList(r.data['allowed-tools'])?.join(' '),
+    allowedTools,
     entrypoint,
     ...run,
     tags,
@@ -303,3 +381,13 @@ export function parseSkillMd(source: string, folderName: string | undefined): Pa
     warnings: r.warnings,
   };
 }
+
+const EMPTY_MANIFEST = {
+  name: '',
+  description: '',
+  metadata: {},
+  tags: [],
+  allowNetwork: false,
+  networkAllowlist: [],
+  secrets: [],
+} satisfies SkillManifest;

@@ -19,6 +19,8 @@ import type { RawFile } from './archive.ts';
 export interface PackOptions {
   /** true: always bundle; 'auto': only when the entrypoint imports bare specifiers; false (default): never. */
   bundleDeps?: boolean | 'auto';
+  /** Folders (relative, `/`-separated) left out, such as other skills nested inside this one. */
+  skipFolders?: readonly string[];
 }
 
 export interface PackResult {
@@ -33,8 +35,8 @@ export interface PackResult {
   bundled: string[];
 }
 
-/** Folders and files never packed: dependencies, VCS data and archiver junk. */
-const SKIPPED = new Set(['node_modules', '.git', '.DS_Store', 'Thumbs.db', '__MACOSX']);
+/** Folders and files never packed (or searched for skills): dependencies, VCS data and archiver junk. */
+export const SKIPPED = new Set(['node_modules', '.git', '.DS_Store', 'Thumbs.db', '__MACOSX']);
 
 /** This checkout's node_modules: skills outside a Node project resolve the packages open-skills ships with. */
 const ownNodeModules = join(dirname(dirname(dirname(fileURLToPath(import.meta.url)))), 'node_modules');
@@ -49,7 +51,7 @@ export class PackError extends Error {
 }
 
 /** Reads every file of a skill folder, paths relative and `/`-separated; refuses symlinks. */
-export async function readSkillDir(dir: string): Promise<RawFile[]> {
+export async function readSkillDir(dir: string, skipFolders: readonly string[] = []): Promise<RawFile[]> {
   const root = resolve(dir);
   const files: RawFile[] = [];
   async function walk(folder: string): Promise<void> {
@@ -60,8 +62,9 @@ export async function readSkillDir(dir: string): Promise<RawFile[]> {
       const path = relative(root, full).split(sep).join('/');
       const stat = await lstat(full);
       if (stat.isSymbolicLink()) throw new PackError(`${path} is a symlink; skill bundles cannot contain symlinks`);
-      if (stat.isDirectory()) await walk(full);
-      else if (stat.isFile()) files.push({ path, data: new Uint8Array(await readFile(full)) });
+      if (stat.isDirectory()) {
+        if (!skipFolders.includes(path)) await walk(full);
+      } else if (stat.isFile()) files.push({ path, data: new Uint8Array(await readFile(full)) });
     }
   }
   await walk(root);
@@ -173,26 +176,54 @@ export async function bundleModule(
       mainFields: ['module', 'main'],
       nodePaths: [ownNodeModules],
       write: false,
-      outfile: join(root, '.open-skills-out', 'skill.js'),
+      // In the bundled entrypoint's folder (never written), so the map's relative sources start from there.
+      outfile: join(root, dirname(entrypoint), '.open-skills-bundle.js'),
       sourcemap: options.sourceMap ? 'external' : false,
-      sourcesContent: true,
+      sourcesContent: false,
       logLevel: 'silent',
       legalComments: 'none',
       plugins: [rejectNodeBuiltins],
     });
     const code = result.outputFiles.find((file) => file.path.endsWith('.js'))?.text;
     if (code === undefined) throw new PackError(`Cannot bundle ${entrypoint}: esbuild produced no output`);
-    return { code, map: result.outputFiles.find((file) => file.path.endsWith('.js.map'))?.text };
+    const map = result.outputFiles.find((file) => file.path.endsWith('.js.map'))?.text;
+    return { code, map: map === undefined ? undefined : bundleRelativeMap(map, entrypoint) };
   } catch (error) {
     if (error instanceof PackError) throw error;
     throw new PackError(buildFailure(entrypoint, error));
   }
 }
 
-/** The bundled entrypoint `pack --bundle-deps` writes, with a header saying where it came from. */
-export async function bundleEntrypoint(dir: string, entrypoint: string): Promise<string> {
-  const { code } = await bundleModule(dir, entrypoint);
-  return `// Bundled by open-skills pack --bundle-deps from ${entrypoint}; edit the sources, not this file.\n${code}`;
+/**
+ * Rewrites a bundle's source map so each source names a path a reader recognises: files of the skill relative to
+ * the bundle root (`scripts/csv.ts`), packages from `node_modules/` on (`node_modules/fflate/esm/browser.js`)
+ * wherever they were resolved from.
+ */
+function bundleRelativeMap(map: string, entrypoint: string): string {
+  const parsed = JSON.parse(map) as { sources: string[]; sourceRoot?: string };
+  const folder = posix.dirname(entrypoint);
+  parsed.sources = parsed.sources.map((source) => {
+    const packageAt = source.lastIndexOf('node_modules/');
+    if (packageAt >= 0) return source.slice(packageAt);
+    return posix.normalize(posix.join(folder, source));
+  });
+  delete parsed.sourceRoot;
+  return JSON.stringify(parsed);
+}
+
+/**
+ * The bundled entrypoint `pack --bundle-deps` writes, with a header saying where it came from, and its source map
+ * (written beside it as `<entrypoint>.map`), so errors inside bundled packages name their own files and lines.
+ */
+export async function bundleEntrypoint(dir: string, entrypoint: string): Promise<{ code: string; map: string }> {
+  const built = await bundleModule(dir, entrypoint, { sourceMap: true });
+  const map = JSON.parse(built.map!) as { mappings: string };
+  // The header adds a line before the code, so every mapping moves down one line (";" is an empty first line).
+  map.mappings = `;${map.mappings}`;
+  const header = `// Bundled by open-skills pack --bundle-deps from ${entrypoint}; edit the sources, not this file.\n`;
+  const body = built.code.replace(/\/\/# sourceMappingURL=\S*\s*$/, '');
+  const mapName = posix.basename(`${bundledPath(entrypoint)}.map`);
+  return { code: `${header}${body}//# sourceMappingURL=${mapName}\n`, map: JSON.stringify(map) };
 }
 
 // A fixed timestamp makes zips of the same files byte-identical (downloads of a version, repeated packs).
@@ -212,8 +243,8 @@ export function zipFiles(files: RawFile[], folder?: string): Uint8Array<ArrayBuf
 export async function packSkillDir(dir: string, options: PackOptions = {}): Promise<PackResult> {
   const root = resolve(dir);
   const folder = basename(root);
-  const files = await readSkillDir(root);
-  const skillMdFile = files.find((f) => f.path === 'SKILL.md');
+  const files = await readSkillDir(root, options.skipFolders);
+  const skillMdFile = files.find((f) => f.path === 'SKILL.md') ?? files.find((f) => f.path === 'skill.md');
   const skillMd = skillMdFile ? new TextDecoder().decode(skillMdFile.data) : undefined;
   let entrypoint = skillMd ? entrypointOf(skillMd) : undefined;
   let bundled: string[] = [];
@@ -221,12 +252,17 @@ export async function packSkillDir(dir: string, options: PackOptions = {}): Prom
   if (entrypoint && entryExists && skillMdFile && skillMd && options.bundleDeps) {
     const bare = await bareImports(root, entrypoint);
     if (options.bundleDeps === true || bare.length > 0) {
-      const code = await bundleEntrypoint(root, entrypoint);
+      const { code, map } = await bundleEntrypoint(root, entrypoint);
       const target = bundledPath(entrypoint);
-      const data = new TextEncoder().encode(code);
-      const existing = files.find((f) => f.path === target);
-      if (existing) existing.data = data;
-      else files.push({ path: target, data });
+      for (const [path, text] of [
+        [target, code],
+        [`${target}.map`, map],
+      ] as const) {
+        const data = new TextEncoder().encode(text);
+        const existing = files.find((f) => f.path === path);
+        if (existing) existing.data = data;
+        else files.push({ path, data });
+      }
       skillMdFile.data = new TextEncoder().encode(rewriteEntrypoint(skillMd, target));
       entrypoint = target;
       bundled = bare;

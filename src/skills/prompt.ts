@@ -31,6 +31,17 @@ interface PublishedSkill {
   latest_version_id: string | null;
 }
 
+/** Which skills a prompt block lists: named ones, the router's best for a request, or every published one. */
+export interface PromptSelection {
+  skills?: string[];
+  query?: string;
+  topK?: number;
+  tags?: string[];
+}
+
+/** How many skills a block lists at most: the router's default for a query, and a bound for "all". */
+export const PROMPT_DEFAULT_TOP_K = { query: 5, all: 100 } as const;
+
 /**
  * Prompt blocks for stored skills. Each `location` is the SKILL.md URL of the skill's latest version, under
  * `publicUrl` when the server has one (PUBLIC_URL) and under the request's origin otherwise.
@@ -38,7 +49,9 @@ interface PublishedSkill {
 export function createPromptService(deps: {
   publicUrl?: string;
   findSkill(caller: Caller, ref: string): Promise<PublishedSkill>;
-  listAllPublished(caller: Caller): Promise<PublishedSkill[]>;
+  listAllPublished(caller: Caller, options: { tags?: string[]; limit: number }): Promise<PublishedSkill[]>;
+  /** The router: published skills ranked for `query`, best first. */
+  rank(caller: Caller, options: { query: string; topK: number; tags?: string[] }): Promise<PublishedSkill[]>;
 }) {
   const toXml = (skills: PublishedSkill[], origin: string) =>
     toPromptXml(
@@ -61,11 +74,22 @@ export function createPromptService(deps: {
       if (!skill.latest_version_id) throw new AppError('not_found', `Skill "${skill.name}" has no published version`);
       return toXml([skill], origin);
     },
-    /** The block for the named skills, or for every published skill the caller sees when none are named. */
-    async forSkills(caller: Caller, refs: string[] | undefined, origin: string): Promise<string> {
+    /**
+     * The block for the named skills; or for the router's `topK` best for `query` (within `tags`); or for the
+     * published skills the caller sees (within `tags`, by name, at most `topK`).
+     */
+    async forSkills(caller: Caller, selection: PromptSelection, origin: string): Promise<string> {
+      const { skills: refs, query, tags } = selection;
+      if (refs && (query || tags)) {
+        throw new AppError('invalid_request', 'Name skills, or select them with query/tags, not both', {
+          errors: [{ field: 'body.skills', message: 'not allowed with query or tags' }],
+        });
+      }
       const skills = refs
         ? await Promise.all(refs.map((ref) => deps.findSkill(caller, ref)))
-        : await deps.listAllPublished(caller);
+        : query
+          ? await deps.rank(caller, { query, topK: selection.topK ?? PROMPT_DEFAULT_TOP_K.query, tags })
+          : await deps.listAllPublished(caller, { tags, limit: selection.topK ?? PROMPT_DEFAULT_TOP_K.all });
       return toXml(skills, origin);
     },
   };

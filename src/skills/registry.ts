@@ -15,7 +15,7 @@ import type { Bundle } from './bundle.ts';
 import { type SkillRow, toSkillSummary, toSkillVersion, toVersionSummary } from './rows.ts';
 import type { SkillDetail, SkillSummary, SkillVersionDto } from './schemas.ts';
 import { createSkillStore, type SkillStore } from './store.ts';
-import { nextVersion } from './version-order.ts';
+import { labelProblem, planUpload } from './versioning.ts';
 
 export interface RegistryDeps {
   db: Database;
@@ -26,7 +26,12 @@ export interface RegistryDeps {
   rankSkills?: (caller: Caller, query: string, limit: number) => Promise<string[]>;
 }
 
-export type UploadResult = { skill: SkillSummary; version: SkillVersionDto; warnings: FieldError[] };
+export type UploadResult = {
+  outcome: 'created' | 'unchanged' | 'replaced';
+  skill: SkillSummary;
+  version: SkillVersionDto;
+  warnings: FieldError[];
+};
 
 const canEdit = (caller: Caller, skill: SkillRow) => skill.owner_id === caller.userId || hasRole(caller, 'publisher');
 
@@ -35,6 +40,13 @@ const noVersionGiven = (version: string): FieldError => ({
   message: `no version given; stored as ${version}`,
 });
 
+/** A label as the API shows it. */
+export interface LabelDto {
+  label: string;
+  version: string;
+  version_id: string;
+}
+
 /** Reading skills and versions: any role, within what the caller may see. */
 function createReads(store: SkillStore, deps: RegistryDeps) {
   async function getVersion(caller: Caller, versionId: string): Promise<SkillVersionDto> {
@@ -42,13 +54,35 @@ function createReads(store: SkillStore, deps: RegistryDeps) {
     return toSkillVersion(row, await store.filesOf(row.id));
   }
 
-  return {
+  const reads = {
     findSkill: store.findSkill,
     findVersion: store.findVersion,
     getVersion,
     listAllPublished: store.listAllPublished,
     /** Whether org `orgId` ever had a skill (deleted ones count); the example skills load only into an empty org. */
     orgHasSkills: store.orgHasSkills,
+
+    /**
+     * A skill and the id of the version `ref` names (a semantic version, a label, or "latest"/none for the
+     * highest published version); 404 naming what is missing.
+     */
+    async resolveVersion(caller: Caller, skillRef: string, ref?: string) {
+      const skill = await store.findSkill(caller, skillRef);
+      const found = await store.findVersionByRef(caller, skill, ref);
+      if (found) return { skill, versionId: found.id, status: found.status };
+      if (!ref || ref === 'latest') {
+        throw new AppError('not_found', `Skill "${skill.name}" has no published version; name one with "version"`);
+      }
+      const labels = Object.keys(toSkillSummary(skill).labels);
+      const known = labels.length ? ` (labels: ${labels.join(', ')})` : '';
+      throw new AppError('not_found', `Skill "${skill.name}" has no version or label "${ref}"${known}`);
+    },
+
+    /** The version `ref` names, level 2. */
+    async getVersionByRef(caller: Caller, skillRef: string, ref: string): Promise<SkillVersionDto> {
+      const { versionId } = await reads.resolveVersion(caller, skillRef, ref);
+      return getVersion(caller, versionId);
+    },
 
     async listSkills(
       caller: Caller,
@@ -89,16 +123,22 @@ function createReads(store: SkillStore, deps: RegistryDeps) {
       return { version, files: await store.readAllFiles(version.id) };
     },
   };
+  return reads;
 }
 
 export function createRegistry(deps: RegistryDeps) {
   const store = createSkillStore(deps.db, deps.clock);
   const reads = createReads(store, deps);
 
-  async function uploadResult(caller: Caller, skillId: string, versionId: string, warnings: FieldError[]) {
-    deps.onVersionStored?.(versionId);
-    const skill = await store.findSkill(caller, skillId);
-    return { skill: toSkillSummary(skill), version: await reads.getVersion(caller, versionId), warnings };
+  async function uploadResult(
+    caller: Caller,
+    outcome: UploadResult['outcome'],
+    ids: { skillId: string; versionId: string },
+    warnings: FieldError[],
+  ): Promise<UploadResult> {
+    if (outcome !== 'unchanged') deps.onVersionStored?.(ids.versionId);
+    const skill = await store.findSkill(caller, ids.skillId);
+    return { outcome, skill: toSkillSummary(skill), version: await reads.getVersion(caller, ids.versionId), warnings };
   }
 
   /** The skill, if the caller sees it (404 otherwise) and may change it (403 otherwise). */
@@ -138,7 +178,7 @@ export function createRegistry(deps: RegistryDeps) {
         bundle,
         { version, publish: options.publish, warnings },
       );
-      return uploadResult(caller, ids.skillId, ids.versionId, warnings);
+      return uploadResult(caller, 'created', ids, warnings);
     },
 
     /** Adds a version to an existing skill; without a version number it gets the next patch version. */
@@ -159,13 +199,24 @@ export function createRegistry(deps: RegistryDeps) {
           },
         );
       }
-      const given = options.version ?? bundle.manifest.version;
-      const stored = await store.addVersion(caller, skill, bundle, (existing) => {
-        if (given) return { version: given, publish: options.publish, warnings: [...bundle.warnings] };
-        const version = nextVersion(existing);
-        return { version, publish: options.publish, warnings: [...bundle.warnings, noVersionGiven(version)] };
-      });
-      return uploadResult(caller, skill.id, stored.versionId, stored.warnings);
+      const request = {
+        skill: skill.name,
+        sha256: bundle.sha256,
+        given: options.version ?? bundle.manifest.version,
+        publish: options.publish,
+        warnings: [...bundle.warnings],
+      };
+      const stored = await store.addVersion(caller, skill, bundle, (existing) => planUpload(request, existing));
+      const ids = { skillId: skill.id, versionId: stored.versionId };
+      if (stored.plan.kind !== 'unchanged') {
+        const outcome = stored.plan.kind === 'replace' ? 'replaced' : 'created';
+        return uploadResult(caller, outcome, ids, stored.plan.version.warnings);
+      }
+      // The same content again: nothing is stored; a publish asked for is done on the existing draft.
+      if (options.publish && stored.plan.status === 'draft') {
+        await store.setVersionStatus(caller, await store.findVersion(caller, stored.versionId), 'published');
+      }
+      return uploadResult(caller, 'unchanged', ids, bundle.warnings);
     },
 
     async updateSkill(
@@ -176,6 +227,40 @@ export function createRegistry(deps: RegistryDeps) {
       const skill = await editable(caller, ref, 'edit');
       await store.updateSkill(caller, skill.id, patch);
       return toSkillSummary(await store.findSkill(caller, skill.id));
+    },
+
+    /**
+     * Points `label` at the version `versionRef` names (a semantic version, another label, or "latest"), which
+     * must be published: promoting is moving a label. Publishers and admins only.
+     */
+    async setLabel(caller: Caller, skillRef: string, label: string, versionRef: string): Promise<LabelDto> {
+      requireRole(caller, 'publisher', 'set labels');
+      const problem = labelProblem(label);
+      if (problem) {
+        throw new AppError('invalid_request', `Label "${label}" ${problem}`, {
+          errors: [{ field: 'path.label', message: problem }],
+        });
+      }
+      const { skill, versionId } = await reads.resolveVersion(caller, skillRef, versionRef);
+      const version = await store.findVersion(caller, versionId);
+      if (version.status !== 'published') {
+        throw new AppError(
+          'conflict',
+          `Version ${version.version} of "${skill.name}" is ${version.status}; labels point at published versions only` +
+            (version.status === 'draft' ? ' (publish it first)' : ''),
+        );
+      }
+      await store.setLabel(caller, skill.id, label, version.id);
+      return { label, version: version.version, version_id: version.id };
+    },
+
+    /** Removes a label; 404 when the skill has none by that name. */
+    async deleteLabel(caller: Caller, skillRef: string, label: string) {
+      requireRole(caller, 'publisher', 'remove labels');
+      const skill = await store.findSkill(caller, skillRef);
+      if (!(await store.deleteLabel(caller, skill.id, label))) {
+        throw new AppError('not_found', `Skill "${skill.name}" has no label "${label}"`);
+      }
     },
 
     async deleteSkill(caller: Caller, ref: string) {

@@ -19,6 +19,8 @@ export interface SkillRow {
   latest_entrypoint: string | null;
   latest_inputs: IoField[] | null;
   latest_outputs: IoField[] | null;
+  /** Label -> version (a JSON object; a JSON string from some drivers). */
+  labels: Record<string, string> | string | null;
 }
 
 export interface VersionRow {
@@ -43,6 +45,16 @@ export interface VersionRow {
   created_at: Date;
   published_at: Date | null;
   deprecated_at: Date | null;
+  /** Labels pointing at this version (VERSION_COLUMNS). */
+  labels?: string[];
+}
+
+/** What an upload needs to know of the versions a skill already has. */
+export interface ExistingVersion {
+  id: string;
+  version: string;
+  status: VersionRow['status'];
+  sha256: string;
 }
 
 export interface FileRow {
@@ -62,6 +74,7 @@ export function toSkillSummary(row: SkillRow): SkillSummary {
     owner_id: row.owner_id,
     latest_version: row.latest_version,
     latest_version_id: row.latest_version_id,
+    labels: typeof row.labels === 'string' ? JSON.parse(row.labels) : (row.labels ?? {}),
     runnable: Boolean(row.latest_entrypoint),
     inputs: row.latest_inputs,
     outputs: row.latest_outputs,
@@ -83,6 +96,7 @@ export function toVersionSummary(row: VersionRow): VersionSummary {
     created_at: iso(row.created_at),
     published_at: isoOrNull(row.published_at),
     deprecated_at: isoOrNull(row.deprecated_at),
+    labels: row.labels ?? [],
   };
 }
 
@@ -108,6 +122,7 @@ export function toSkillVersion(row: VersionRow, files: FileRow[]): SkillVersionD
     memory_mb: run.memoryMb,
     license: manifest.license ?? null,
     compatibility: manifest.compatibility ?? null,
+    allowed_tools: manifest.allowedTools ?? null,
     metadata: manifest.metadata ?? {},
     front_matter: frontMatter,
     warnings: row.warnings,

@@ -37,6 +37,10 @@ export const SkillSummarySchema = z
       .nullable()
       .meta({ description: 'Highest published, non-deprecated version', example: '1.2.0' }),
     latest_version_id: z.string().uuid().nullable().meta({ description: 'Id of that version', example: null }),
+    labels: z.record(z.string(), z.string()).meta({
+      description: 'Named labels and the version each points at (`latest` is implicit: the highest published)',
+      example: { production: '1.2.0', staging: '1.3.0' },
+    }),
     runnable: z.boolean().meta({ description: 'Whether the latest version has code to run', example: true }),
     inputs: z.array(IoFieldSchema).nullable().meta({ description: 'Declared inputs of the latest version' }),
     outputs: z.array(IoFieldSchema).nullable().meta({ description: 'Declared outputs of the latest version' }),
@@ -79,6 +83,7 @@ export const VersionSummarySchema = z
     created_at: timestamp('Upload time'),
     published_at: timestamp('Publish time').nullable(),
     deprecated_at: timestamp('Deprecation time').nullable(),
+    labels: z.array(z.string()).meta({ description: 'Labels pointing at this version', example: ['production'] }),
   })
   .meta({ id: 'VersionSummary' });
 
@@ -115,9 +120,13 @@ export const SkillVersionSchema = z
       memory_mb: z.number().int().nullable().meta({ description: 'Requested isolate memory', example: 64 }),
       license: z.string().nullable().meta({ description: 'License', example: 'MIT' }),
       compatibility: z.string().nullable().meta({ description: 'Environment requirements', example: null }),
+      allowed_tools: z
+        .string()
+        .nullable()
+        .meta({ description: 'Tools the skill expects to use (space-separated)', example: 'Read Bash(git:*)' }),
       metadata: z
         .record(z.string(), z.string())
-        .meta({ description: 'Free-form string map from SKILL.md', example: {} }),
+        .meta({ description: 'Free-form string map from SKILL.md, values as written', example: { version: '1.0' } }),
       front_matter: z.record(z.string(), z.unknown()).meta({ description: 'SKILL.md front matter as written' }),
       warnings: z.array(FieldErrorSchema).meta({ description: 'Validation warnings recorded at upload' }),
       files: z.array(FileInfoSchema).meta({ description: 'Every file of the bundle' }),
@@ -128,6 +137,12 @@ export const SkillVersionSchema = z
 
 export const UploadResultSchema = z
   .object({
+    outcome: z.enum(['created', 'unchanged', 'replaced']).meta({
+      description:
+        '"created": a new version; "unchanged": the content equals an existing version (same file hashes), which is ' +
+        'returned (HTTP 200); "replaced": a draft with this version number got the new content',
+      example: 'created',
+    }),
     skill: SkillSummarySchema,
     version: SkillVersionSchema,
     warnings: z.array(FieldErrorSchema).meta({ description: 'Accepted, but worth fixing' }),

@@ -17,10 +17,18 @@ export const LATEST_VERSION_JOIN = `
     limit 1
   ) lv on true`;
 
+/** The labels of skill `s` as a JSON object, label -> version. */
+const SKILL_LABELS = `(select coalesce(jsonb_object_agg(l.label, lbv.version), '{}'::jsonb)
+  from skill_labels l join skill_versions lbv on lbv.id = l.version_id where l.skill_id = s.id) as labels`;
+
 /** The columns of a `SkillRow`, from `skills s` and `LATEST_VERSION_JOIN`. */
 export const SKILL_COLUMNS = `s.id, s.org_id, s.owner_id, s.name, s.description, s.tags, s.visibility, s.created_at,
   s.updated_at, lv.version as latest_version, lv.id as latest_version_id, lv.entrypoint as latest_entrypoint,
-  lv.inputs as latest_inputs, lv.outputs as latest_outputs`;
+  lv.inputs as latest_inputs, lv.outputs as latest_outputs, ${SKILL_LABELS}`;
+
+/** The columns of a `VersionRow` from `skill_versions v`: every column and the labels pointing at it. */
+export const VERSION_COLUMNS = `v.*, (select coalesce(array_agg(l.label order by l.label), '{}')
+  from skill_labels l where l.version_id = v.id) as labels`;
 
 /** File content travels as base64 text: embedded PGlite moves bytea ~20x slower than text in both directions. */
 export const CONTENT_BASE64 = "encode(content, 'base64') as content";

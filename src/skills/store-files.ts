@@ -45,7 +45,8 @@ export function createFileStore(db: Queryable) {
         source_map: string | null;
       }>(
         `select path, ${CONTENT_BASE64}, compiled_js, source_map from skill_files
-         where version_id = $1 and (path like '%.js' or path like '%.mjs' or path like '%.ts' or path like '%.mts')`,
+         where version_id = $1 and (path like '%.js' or path like '%.mjs' or path like '%.ts' or path like '%.mts'
+           or path like '%.js.map' or path like '%.mjs.map')`,
         [versionId],
       );
       return toRuntimeVersion(

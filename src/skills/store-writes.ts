@@ -9,7 +9,7 @@ import type { Clock } from '../clock.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import type { Bundle } from './bundle.ts';
-import type { VersionRow } from './rows.ts';
+import type { ExistingVersion, VersionRow } from './rows.ts';
 import { versionOrderColumns } from './version-order.ts';
 
 /** Who writes, through which connection (a transaction), at which clock. */
@@ -34,6 +34,12 @@ export interface NewVersion {
   publish: boolean;
   warnings: FieldError[];
 }
+
+/** What an upload does: keep an identical version, store a new one, or replace a never-published draft. */
+export type VersionPlan =
+  | { kind: 'unchanged'; versionId: string; status: ExistingVersion['status'] }
+  | { kind: 'create'; version: NewVersion }
+  | { kind: 'replace'; replacing: string; version: NewVersion };
 
 const audit = ({ q, clock, caller }: Tx, action: string, targetType: string, targetId: string, data = {}) =>
   recordAudit(q, clock, caller, { action, targetType, targetId, data });
@@ -164,22 +170,57 @@ export function createSkillWrites(db: Database, clock: Clock) {
       }),
 
     /**
-     * Adds a version to a skill. `choose` gets the skill's existing version numbers (read in the same transaction)
-     * and says which version to store.
+     * Adds a version to a skill. `plan` gets the skill's existing versions (read and locked in the same
+     * transaction) and says what to do: keep an identical version, store a new one, or replace a draft with the
+     * same number (its runs keep their version text but lose the link to the replaced row).
      */
     addVersion: (
       caller: Caller,
       skill: { id: string; name: string },
       bundle: Bundle,
-      choose: (existing: string[]) => NewVersion,
+      plan: (existing: ExistingVersion[]) => VersionPlan,
     ) =>
-      write(caller, async (tx) => {
-        const existing = await tx.q.query<{ version: string }>(
-          'select version from skill_versions where skill_id = $1',
+      write(caller, async (tx): Promise<{ versionId: string; plan: VersionPlan }> => {
+        const existing = await tx.q.query<ExistingVersion>(
+          'select id, version, status, sha256 from skill_versions where skill_id = $1 for update',
           [skill.id],
         );
-        const version = choose(existing.map((r) => r.version));
-        return { versionId: await insertVersion(tx, skill, bundle, version), ...version };
+        const decided = plan(existing);
+        if (decided.kind === 'unchanged') return { versionId: decided.versionId, plan: decided };
+        if (decided.kind === 'replace') {
+          await tx.q.query('update skill_runs set skill_version_id = null where skill_version_id = $1', [
+            decided.replacing,
+          ]);
+          await tx.q.query('delete from skill_versions where id = $1', [decided.replacing]);
+          await audit(tx, 'version.replace_draft', 'skill_version', decided.replacing, {
+            version: decided.version.version,
+          });
+        }
+        return { versionId: await insertVersion(tx, skill, bundle, decided.version), plan: decided };
+      }),
+
+    /** Points `label` of a skill at a version (creating or moving it). */
+    setLabel: (caller: Caller, skillId: string, label: string, versionId: string) =>
+      write(caller, async (tx) => {
+        await tx.q.query(
+          `insert into skill_labels (skill_id, label, version_id, org_id, updated_by, updated_at)
+           values ($1, $2, $3, $4, $5, $6)
+           on conflict (skill_id, label) do update set version_id = excluded.version_id,
+             updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+          [skillId, label, versionId, caller.orgId, caller.userId, clock.now()],
+        );
+        await audit(tx, 'label.set', 'skill', skillId, { label, version_id: versionId });
+      }),
+
+    /** Removes a label; false when the skill had no such label. */
+    deleteLabel: (caller: Caller, skillId: string, label: string) =>
+      write(caller, async (tx) => {
+        const removed = await tx.q.query(
+          'delete from skill_labels where skill_id = $1 and label = $2 returning label',
+          [skillId, label],
+        );
+        if (removed.length > 0) await audit(tx, 'label.delete', 'skill', skillId, { label });
+        return removed.length > 0;
       }),
 
     updateSkill: (

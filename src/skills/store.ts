@@ -3,14 +3,17 @@
  * files of versions (`store-files.ts`). Nothing outside these modules queries the skill tables, except the router's
  * own search index.
  */
+
+import semver from 'semver';
 import type { Caller } from '../auth/caller.ts';
 import type { Clock } from '../clock.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { keysetPage } from '../db/pagination.ts';
 import { UUID, Where } from '../db/where.ts';
 import { AppError } from '../errors.ts';
+import { normalizeName } from './names.ts';
 import type { SkillRow, VersionRow } from './rows.ts';
-import { LATEST_VERSION_JOIN, SKILL_COLUMNS } from './sql.ts';
+import { LATEST_VERSION_JOIN, SKILL_COLUMNS, VERSION_COLUMNS } from './sql.ts';
 import { createFileStore } from './store-files.ts';
 import { createSkillWrites } from './store-writes.ts';
 import { skillVisible, versionVisible, viewer } from './visibility.ts';
@@ -48,7 +51,11 @@ const likePattern = (q: string) => `%${q.replace(/[%_\\]/g, '\\$&')}%`;
 export function createSkillLookups(db: Queryable) {
   return {
     async findSkill(caller: Caller, ref: string): Promise<SkillRow> {
-      const where = visibleSkills(caller).add((p) => `${UUID.test(ref) ? 's.id::text' : 's.name'} = ${p}`, ref);
+      const byId = UUID.test(ref);
+      const where = visibleSkills(caller).add(
+        (p) => `${byId ? 's.id::text' : 's.name'} = ${p}`,
+        byId ? ref : normalizeName(ref),
+      );
       const [row] = await db.query<SkillRow>(
         `select ${SKILL_COLUMNS} from skills s ${LATEST_VERSION_JOIN} where ${where.sql}`,
         where.params,
@@ -61,20 +68,34 @@ export function createSkillLookups(db: Queryable) {
       if (!UUID.test(versionId)) throw new AppError('not_found', `Skill version "${versionId}" not found`);
       const where = visibleVersions(caller).add((p) => `v.id = ${p}`, versionId);
       const [row] = await db.query<VersionRow>(
-        `select v.* from skill_versions v join skills s on s.id = v.skill_id where ${where.sql}`,
+        `select ${VERSION_COLUMNS} from skill_versions v join skills s on s.id = v.skill_id where ${where.sql}`,
         where.params,
       );
       if (!row) throw new AppError('not_found', `Skill version "${versionId}" not found`);
       return row;
     },
 
-    /** A version of a visible skill by its semantic version, if the caller may see it. */
-    async findVisibleVersion(
+    /**
+     * The version `ref` names, if the caller may see it: "latest" (or none) is the highest published version, a
+     * semantic version names itself, anything else is a label. The one place a version reference is resolved: runs,
+     * reads, labels.
+     */
+    async findVersionByRef(
       caller: Caller,
-      skillId: string,
-      version: string,
+      skill: Pick<SkillRow, 'id' | 'latest_version_id'>,
+      ref?: string,
     ): Promise<{ id: string; status: VersionRow['status'] } | undefined> {
-      const where = visibleVersions(caller).add((a, b) => `v.skill_id = ${a} and v.version = ${b}`, skillId, version);
+      if (!ref || ref === 'latest') {
+        return skill.latest_version_id ? { id: skill.latest_version_id, status: 'published' } : undefined;
+      }
+      const exact = semver.valid(ref);
+      const where = visibleVersions(caller).add((p) => `v.skill_id = ${p}`, skill.id);
+      if (exact) where.add((p) => `v.version = ${p}`, exact);
+      else
+        where.add(
+          (p) => `v.id = (select version_id from skill_labels where skill_id = v.skill_id and label = ${p})`,
+          ref,
+        );
       const [row] = await db.query<{ id: string; status: VersionRow['status'] }>(
         `select v.id, v.status from skill_versions v join skills s on s.id = v.skill_id where ${where.sql}`,
         where.params,
@@ -114,12 +135,16 @@ export function createSkillLookups(db: Queryable) {
       );
     },
 
-    /** Every skill with a published version the caller can see (for prompt blocks), at most 500. */
-    listAllPublished(caller: Caller) {
-      const where = visibleSkills(caller);
+    /** Skills with a published version the caller can see, by name, optionally with every one of `tags` (prompt blocks). */
+    listAllPublished(caller: Caller, options: { tags?: readonly string[]; limit: number }) {
+      const where = visibleSkills(caller).add(
+        (p) => `s.tags @> ${p}::text[]`,
+        (options.tags ?? []).map((tag) => tag.toLowerCase()),
+      );
+      const limit = where.param(options.limit);
       return db.query<SkillRow>(
         `select ${SKILL_COLUMNS} from skills s ${LATEST_VERSION_JOIN}
-         where ${where.sql} and lv.id is not null order by s.name limit 500`,
+         where ${where.sql} and lv.id is not null order by s.name limit ${limit}`,
         where.params,
       );
     },
@@ -134,7 +159,7 @@ export function createSkillLookups(db: Queryable) {
       const where = visibleVersions(caller).add((p) => `v.skill_id = ${p}`, skillId);
       if (filter.status) where.add((p) => `v.status = ${p}`, filter.status);
       return keysetPage<VersionRow>(db, {
-        select: 'v.*',
+        select: VERSION_COLUMNS,
         from: 'skill_versions v join skills s on s.id = v.skill_id',
         alias: 'v',
         where,

@@ -21,22 +21,34 @@ export interface CaseOutcome {
   artifacts: { name: string; mimeType: string; size: number }[];
 }
 
-/** Parses one `tests/*.json` file; returns a readable problem instead of throwing. */
-export function parseCase(text: string, file: string): { testCase?: SkillCase; problem?: string } {
+/**
+ * Parses a JSON file of `tests/` with `schema`; a problem names the file and every wrong field, after `expected`
+ * (what the file should look like), instead of throwing.
+ */
+export function parseTestFile<S extends z.ZodType>(
+  text: string,
+  file: string,
+  schema: S,
+  expected: string,
+): { value?: z.output<S>; problem?: string } {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
     return { problem: `tests/${file} is not valid JSON: ${(error as Error).message}` };
   }
-  const parsed = SkillCaseSchema.safeParse(json);
-  if (!parsed.success) {
-    const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    return {
-      problem: `tests/${file} needs at least { "input": ..., "expect": { "status": "succeeded" } } (${where})`,
-    };
-  }
-  return { testCase: { ...parsed.data, name: parsed.data.name ?? file.replace(/\.json$/, '') } };
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return { value: parsed.data };
+  const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+  return { problem: `tests/${file} ${expected} (${where})` };
+}
+
+/** Parses one `tests/*.json` run case; returns a readable problem instead of throwing. */
+export function parseCase(text: string, file: string): { testCase?: SkillCase; problem?: string } {
+  const expected = 'needs at least { "input": ..., "expect": { "status": "succeeded" } }';
+  const { value, problem } = parseTestFile(text, file, SkillCaseSchema, expected);
+  if (!value) return { problem };
+  return { testCase: { ...value, name: value.name ?? file.replace(/\.json$/, '') } };
 }
 
 /** The case's files as bytes; `{path}` entries are read through `readTestFile` (relative to tests/). */

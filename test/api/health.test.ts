@@ -31,10 +31,30 @@ describe.each(backends)('health and docs on %s', (backend) => {
     expect(doc.paths['/healthz'].get.security).toEqual([]);
   });
 
-  it('GET /docs serves the API reference page', async () => {
-    const res = await t.app.request('/docs');
+  it('GET /docs serves the API reference page and every asset it loads, all from this server', async () => {
+    const res = await t.app.request('http://skills.internal/docs');
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain('/openapi.json');
+    const html = await res.text();
+    expect(html).toContain('/openapi.json');
+    // Every URL the page references (src, href, import, url(...) and the config's url) is same-origin and answers.
+    const urls = [...html.matchAll(/(?:src|href)="([^"]+)"|from '([^']+)'|url\(([^)]+)\)|"url": "([^"]+)"/g)].map(
+      (m) => m[1] ?? m[2] ?? m[3] ?? m[4] ?? '',
+    );
+    expect(urls).toEqual(['/docs/assets/standalone.js', '/openapi.json']);
+    expect(html).not.toMatch(/https?:\/\//);
+    for (const url of urls) {
+      const asset = await t.app.request(new URL(url, 'http://skills.internal/docs').href, {
+        headers: { 'accept-encoding': 'gzip' },
+      });
+      expect(asset.status, url).toBe(200);
+    }
+    const bundle = await t.app.request('/docs/assets/standalone.js');
+    expect(bundle.headers.get('content-type')).toContain('javascript');
+    expect((await bundle.arrayBuffer()).byteLength).toBeGreaterThan(1_000_000);
+    const cached = await t.app.request('/docs/assets/standalone.js', {
+      headers: { 'if-none-match': bundle.headers.get('etag') ?? '' },
+    });
+    expect(cached.status).toBe(304);
   });
 
   it('logs one JSON line per request with its request id', async () => {

@@ -49,6 +49,7 @@ interface Fixtures {
     token(): Promise<string>;
     member(): Promise<string>;
     secret(): Promise<string>;
+    label(): Promise<string>;
   };
   unique(prefix: string): string;
 }
@@ -88,6 +89,35 @@ const ROUTES: Record<string, Row> = {
       path: `/skills/${fx.skillId}/versions`,
       body: bundleForm(zipOf(runnableSkill('matrix-skill'), 'matrix-skill'), { version: fx.unique('2.0.') }),
     }),
+  },
+  'GET /skills/{id}/versions/{version}': {
+    expect: MEMBERS,
+    call: (fx) => ({ path: `/skills/${fx.skillId}/versions/latest` }),
+  },
+  'GET /skills/{id}/versions/{version}/content': {
+    expect: MEMBERS,
+    call: (fx) => ({ path: `/skills/${fx.skillId}/versions/latest/content` }),
+  },
+  'PUT /skills/{id}/labels/{label}': {
+    expect: { viewer: 403, author: 403, publisher: OK, admin: OK, outsider: 404 },
+    call: (fx) => ({ path: `/skills/${fx.skillId}/labels/${fx.unique('label-')}`, json: { version: 'latest' } }),
+  },
+  'DELETE /skills/{id}/labels/{label}': {
+    expect: { viewer: 403, author: 403, publisher: OK, admin: OK, outsider: 404 },
+    call: async (fx) => ({ path: `/skills/${fx.skillId}/labels/${await fx.fresh.label()}` }),
+  },
+  'POST /skills/{id}/triggers': {
+    expect: MEMBERS,
+    call: (fx) => ({ path: `/skills/${fx.skillId}/triggers`, json: { suite: { should_trigger: ['matrix skill'] } } }),
+  },
+  'POST /skills/import': {
+    expect: { ...EVERYONE, viewer: 403 },
+    call: (fx) => {
+      const name = fx.unique('imported-');
+      const body = new FormData();
+      body.set('archive', new File([zipOf(runnableSkill(name), name) as Uint8Array<ArrayBuffer>], 'skills.zip'));
+      return { path: '/skills/import', body };
+    },
   },
   'GET /skill-versions/{id}/files/{path}': {
     expect: MEMBERS,
@@ -209,6 +239,14 @@ describe.each(backends)('security matrix on %s', (backend) => {
           const user = unique('member');
           await asAdmin(`/orgs/acme/members/${user}`, { method: 'PUT', json: { role: 'viewer' } });
           return user;
+        },
+        label: async () => {
+          const label = unique('label-');
+          await asAdmin(`/skills/${published.skill.id}/labels/${label}`, {
+            method: 'PUT',
+            json: { version: 'latest' },
+          });
+          return label;
         },
         secret: async () => {
           const name = unique('S');

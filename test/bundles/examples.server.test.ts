@@ -2,14 +2,13 @@ import { basename } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCaseSuite } from '../../src/cli/cases.ts';
 import { exampleDirs, loadExamples } from '../../src/skills/examples.ts';
-import { createRegistry } from '../../src/skills/registry.ts';
 import { type CaseOutcome, runCase } from '../../src/skills/test-cases.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 
 const ADMIN = { user: 'admin', org: 'default', role: 'admin' as const };
 
 // Every example skill's own test cases, run on a server through POST /runs in the real sandbox — including the
-// composition cases (`requires`) that `open-skills test` skips locally.
+// composition cases (`requires`) that `open-skills test` skips locally — and its trigger requests, against the router.
 const cases = exampleDirs().flatMap((dir) => {
   const suite = readCaseSuite(dir);
   return suite.cases.map((c) => ({ suite, skill: basename(dir), ...c }));
@@ -19,16 +18,26 @@ describe('example skills pass their tests on the server', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp('pglite');
-    const result = await loadExamples({
-      registry: createRegistry({ db: t.db, clock: t.clock }),
-      logger: t.logs.logger,
-    });
+    // Through the app's own registry, so the examples are embedded for the router like any upload.
+    const result = await loadExamples({ registry: t.app.services.registry, logger: t.logs.logger });
     expect(result.failed).toEqual([]);
+    await t.indexed();
   });
   afterAll(() => t.close());
 
   it('has cases for every runnable example', () => {
     expect(new Set(cases.map((c) => c.skill)).size).toBeGreaterThanOrEqual(8);
+  });
+
+  it.each(
+    exampleDirs().map((dir) => basename(dir)),
+  )('%s: tests/triggers.json meets its threshold against the router', async (skill) => {
+    const res = await t.request(`/skills/${skill}/triggers`, { method: 'POST', json: {}, as: ADMIN });
+    expect(res.status).toBe(200);
+    const report = await res.json();
+    const missed = report.cases.filter((c: { passed: boolean }) => !c.passed);
+    expect(report.ok, JSON.stringify(missed)).toBe(true);
+    expect(report.total).toBeGreaterThanOrEqual(6);
   });
 
   it.each(cases.map((c) => [`${c.skill} / ${c.testCase.name}`, c] as const))('%s', async (_name, c) => {

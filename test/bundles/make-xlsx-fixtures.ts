@@ -1,5 +1,7 @@
 /**
  * Writes the .xlsx fixtures of bundles/excel-to-pptx/tests/fixtures/:
+ *  - openpyxl.xlsx: non-ASCII text as openpyxl writes it (Python's ElementTree serialises every non-ASCII
+ *    character as a numeric character reference, decimal or hex), with an _xHHHH_ escape and a non-ASCII sheet name;
  *  - sales.xlsx: hand-written minimal SpreadsheetML (shared strings, rich text, inline strings, numbers,
  *    booleans, a date-styled number, a formula with cached value, an escaped control character, 3 sheets);
  *  - libreoffice.xlsx: a CSV converted by LibreOffice, i.e. a file as a real office suite writes it
@@ -98,6 +100,42 @@ export function makeSalesWorkbook(): Uint8Array {
   });
 }
 
+/** A one-sheet workbook whose non-ASCII text is written only as numeric character references. */
+export function makeOpenpyxlWorkbook(): Uint8Array {
+  const ascii = (text: string) =>
+    [...escapeXml(text)]
+      .map((char) => {
+        const code = char.codePointAt(0)!;
+        // Decimal like ElementTree, and one hex reference to cover both forms.
+        if (code === 0x20ac && text.startsWith('Price')) return '&#x20AC;';
+        return code > 127 ? `&#${code};` : char;
+      })
+      .join('');
+  const header = ['City', 'Revenue (€)', 'Price (€)', 'Note'];
+  const rows = [
+    ['Zürich', 1200, 9.5, 'Grüße_x000D_'],
+    ['東京', 800, 7.25, 'ok 😀'],
+  ];
+  const cell = (value: string | number, ref: string) =>
+    typeof value === 'number'
+      ? `<c r="${ref}" t="n"><v>${value}</v></c>`
+      : `<c r="${ref}" t="inlineStr"><is><t>${ascii(value)}</t></is></c>`;
+  const row = (values: (string | number)[], r: number) =>
+    `<row r="${r}">${values.map((v, c) => cell(v, `${String.fromCharCode(65 + c)}${r}`)).join('')}</row>`;
+  const decl = "<?xml version='1.0' encoding='UTF-8'?>\n";
+  const files: Record<string, string> = {
+    '[Content_Types].xml': `${decl}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`,
+    '_rels/.rels': `${decl}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+    'xl/workbook.xml': `${decl}<workbook xmlns="${MAIN}" xmlns:r="${REL}"><sheets><sheet xmlns:r="${REL}" name="${ascii('Umsätze')}" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+    'xl/_rels/workbook.xml.rels': `${decl}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/worksheet" Target="/xl/worksheets/sheet1.xml"/></Relationships>`,
+    'xl/worksheets/sheet1.xml': `${decl}<worksheet xmlns="${MAIN}"><sheetData>${[header, ...rows].map((r, i) => row(r, i + 1)).join('')}</sheetData></worksheet>`,
+  };
+  const encoder = new TextEncoder();
+  return zipSync(Object.fromEntries(Object.entries(files).map(([path, text]) => [path, encoder.encode(text)])), {
+    mtime: new Date(Date.UTC(2020, 0, 1)),
+  });
+}
+
 function escapeXml(text: string): string {
   return text.replace(/[&<>]/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[char]!);
 }
@@ -140,7 +178,8 @@ export function convertCsvWithLibreOffice(target: string): boolean {
 
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
   writeFileSync(join(FIXTURES, 'sales.xlsx'), makeSalesWorkbook());
-  console.log('wrote sales.xlsx');
+  writeFileSync(join(FIXTURES, 'openpyxl.xlsx'), makeOpenpyxlWorkbook());
+  console.log('wrote sales.xlsx, openpyxl.xlsx');
   console.log(
     convertCsvWithLibreOffice(join(FIXTURES, 'libreoffice.xlsx')) ? 'wrote libreoffice.xlsx' : 'soffice not available',
   );

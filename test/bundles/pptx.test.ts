@@ -40,6 +40,20 @@ async function buildDeck(caseFile: string) {
 
 const text = (data: Uint8Array | undefined) => new TextDecoder().decode(data);
 
+describe('excel-to-pptx: text as openpyxl writes it', () => {
+  it('decodes numeric character references and _xHHHH_ escapes into the slides', async () => {
+    const { parts } = await buildDeck('04-openpyxl-workbook.json');
+    const slides = Object.entries(parts)
+      .filter(([path]) => /^ppt\/slides\/slide\d+\.xml$/.test(path))
+      .map(([, data]) => text(data))
+      .join('\n');
+    for (const shown of ['Umsätze', 'Revenue (€)', 'Price (€)', 'Zürich', '東京', 'ok 😀', 'Grüße']) {
+      expect(slides).toContain(shown);
+    }
+    expect(slides).not.toMatch(/&#x?[0-9a-f]+;|_x[0-9a-f]{4}_/i);
+  });
+});
+
 describe('excel-to-pptx: package structure', () => {
   it('has every required part, well-formed XML, and one slide per sheet plus a title slide', async () => {
     const { result, parts } = await buildDeck('01-sales-workbook.json');

@@ -20,11 +20,17 @@ describe('open-skills init, validate, pack, unpack', () => {
     const work = tempDir();
     const dir = join(work, 'hello');
     expect((await cli('init', dir)).code).toBe(0);
-    expect(listFiles(dir)).toEqual(['SKILL.md', 'scripts/main.ts', 'tests/basic.json', 'tests/default-name.json']);
+    expect(listFiles(dir)).toEqual([
+      'SKILL.md',
+      'scripts/main.ts',
+      'tests/basic.json',
+      'tests/default-name.json',
+      'tests/triggers.json',
+    ]);
 
     const valid = await cli('validate', dir);
     expect(valid.code).toBe(0);
-    expect(valid.stdout).toMatch(/valid — hello 0\.1\.0, 4 files, entrypoint scripts\/main\.ts/);
+    expect(valid.stdout).toMatch(/valid — hello 0\.1\.0, 5 files, entrypoint scripts\/main\.ts/);
     const json = JSON.parse((await cli('validate', dir, '--json')).stdout);
     expect(json).toMatchObject({ valid: true, name: 'hello', errors: [], warnings: [] });
 
@@ -35,6 +41,7 @@ describe('open-skills init, validate, pack, unpack', () => {
       'hello/scripts/main.ts',
       'hello/tests/basic.json',
       'hello/tests/default-name.json',
+      'hello/tests/triggers.json',
     ]);
 
     const copy = join(work, 'copy', 'hello');
@@ -65,7 +72,7 @@ describe('open-skills init, validate, pack, unpack', () => {
     const result = await cli('validate', dir);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('invalid');
-    expect(result.stderr).toMatch(/SKILL\.md#name: name must be 1-64 lowercase/);
+    expect(result.stderr).toMatch(/SKILL\.md#name: name "Broken_Name" must be lowercase \(names are 1-64 lowercase/);
     expect(result.stderr).toMatch(/SKILL\.md#description: description is required/);
     expect(result.stderr).toMatch(/SKILL\.md#version: version "banana" is not valid semver/);
     expect(result.stderr).toMatch(/SKILL\.md#entrypoint: entrypoint file "scripts\/missing\.ts" is not in the bundle/);
@@ -104,9 +111,13 @@ describe('open-skills test', () => {
   it('runs the scaffolded cases in the real sandbox', async () => {
     const dir = join(tempDir(), 'hello');
     await cli('init', dir);
-    const result = await cli('test', dir);
+    // Triggers need a server's router: none answers at port 9, so they are skipped (not failed).
+    const result = await cli('test', dir, '--url', 'http://127.0.0.1:9');
     expect(result.stdout).toMatch(/PASS {2}greets by name/);
-    expect(result.stdout).toMatch(/2 passed {2}0 failed {2}0 skipped/);
+    expect(result.stdout).toMatch(
+      /Triggers \(tests\/triggers\.json\): SKIPPED — Cannot reach the server at http:\/\/127\.0\.0\.1:9/,
+    );
+    expect(result.stdout).toMatch(/run cases {2}2 passed, 0 failed, 0 skipped\ntriggers {3}skipped\n$/);
     expect(result.code).toBe(0);
 
     writeFileSync(
@@ -117,7 +128,7 @@ describe('open-skills test', () => {
       join(dir, 'tests/composed.json'),
       JSON.stringify({ name: 'composed', requires: ['other'], input: {}, expect: { status: 'succeeded' } }),
     );
-    const failing = await cli('test', dir, '--json');
+    const failing = await cli('test', dir, '--json', '--url', 'http://127.0.0.1:9');
     expect(failing.code).toBe(1);
     const report = JSON.parse(failing.stdout);
     expect(report).toMatchObject({ passed: 2, failed: 1, skipped: 1 });
@@ -144,7 +155,7 @@ describe('open-skills test checks inputs as the server does', () => {
       join(dir, 'tests/wants-success.json'),
       JSON.stringify({ input: { name: 'Grace' }, expect: { status: 'succeeded' } }),
     );
-    const result = await cli('test', dir, '--json');
+    const result = await cli('test', dir, '--json', '--url', 'http://127.0.0.1:9');
     const report = JSON.parse(result.stdout);
     expect(report).toMatchObject({ passed: 3, failed: 1, skipped: 0 });
     const failed = report.cases.find((c: { name: string }) => c.name === 'wants-success');

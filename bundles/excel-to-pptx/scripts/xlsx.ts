@@ -37,6 +37,9 @@ const parser = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: false,
+  // Numeric character references (&#8364; &#x20AC;) in text and attributes: openpyxl (Python's ElementTree) writes
+  // every non-ASCII character that way.
+  htmlEntities: true,
   isArray: (name) => ARRAY_TAGS.has(name),
 });
 

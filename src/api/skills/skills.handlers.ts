@@ -52,5 +52,5 @@ export const uploadVersion: RouteHandler<UploadVersionRoute, AppEnv> = async (c)
     publish: upload.publish,
     version: upload.version,
   });
-  return c.json(result, 201);
+  return result.outcome === 'unchanged' ? c.json(result, 200) : c.json(result, 201);
 };

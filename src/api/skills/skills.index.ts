@@ -1,18 +1,11 @@
-import { bodyLimit } from 'hono/body-limit';
-import { AppError } from '../../errors.ts';
-import { createRouter, perContentType } from '../router.ts';
+import { createRouter, limitBody, perContentType } from '../router.ts';
 import * as handlers from './skills.handlers.ts';
 import * as routes from './skills.routes.ts';
 
 /** Uploads are refused past this size before they are read; archives are checked again once unpacked. */
 export const MAX_UPLOAD_BYTES = 32 * 1024 * 1024;
 
-const uploadLimit = bodyLimit({
-  maxSize: MAX_UPLOAD_BYTES,
-  onError: () => {
-    throw new AppError('payload_too_large', `The upload is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`);
-  },
-});
+const uploadLimit = limitBody(MAX_UPLOAD_BYTES, 'The upload');
 
 export const skillsRouter = createRouter();
 skillsRouter.use('/skills', async (c, next) => (c.req.method === 'POST' ? uploadLimit(c, next) : next()));

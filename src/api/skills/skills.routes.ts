@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { isValidSkillName, normalizeName } from '../../skills/names.ts';
 import {
   CursorQuery,
   SkillDetailSchema,
@@ -18,9 +19,14 @@ export const CreateSkillBodySchema = z
     name: z
       .string()
       .min(1)
-      .max(64)
-      .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lowercase letters, digits and single hyphens')
-      .openapi({ description: 'Skill name, unique in the organisation', example: 'pdf-tools' }),
+      .max(256)
+      .refine(isValidSkillName, 'must be 1-64 lowercase letters or digits (any script) and single hyphens')
+      .transform(normalizeName)
+      .openapi({
+        description:
+          'Skill name, unique in the organisation: 1-64 lowercase letters or digits (any script) and hyphens',
+        example: 'pdf-tools',
+      }),
     description: z
       .string()
       .max(1024)
@@ -166,12 +172,17 @@ export const uploadVersion = createRoute({
   path: '/skills/{id}/versions',
   tags: ['Versions'],
   summary: 'Upload a new version (multipart: a bundle archive or files[])',
+  description:
+    'Content identical to an existing version (same file hashes) returns that version with 200 and outcome ' +
+    '"unchanged". A version number held by a draft (never published) replaces the draft; one held by a published ' +
+    'or deprecated version is a 409 naming a free number.',
   request: {
     params: SkillRefParam,
     body: { required: true, content: { 'multipart/form-data': { schema: BundleUploadSchema } } },
   },
   responses: {
-    201: json(UploadResultSchema, 'The stored version and any warnings'),
+    200: json(UploadResultSchema, 'The content equals an existing version, which is returned (outcome "unchanged")'),
+    201: json(UploadResultSchema, 'The stored version (outcome "created" or "replaced") and any warnings'),
     ...errorResponses,
     ...conflictResponse,
     ...tooLargeResponse,

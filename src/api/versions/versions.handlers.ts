@@ -4,8 +4,10 @@ import { AppError } from '../../errors.ts';
 import { zipFiles } from '../../skills/pack.ts';
 import type { AppEnv } from '../context.ts';
 import type {
+  ContentByRefRoute,
   ContentRoute,
   DeprecateRoute,
+  GetByRefRoute,
   GetRoute,
   PublishRoute,
   SetPromptRoute,
@@ -41,8 +43,9 @@ export async function file(c: Context<AppEnv>) {
   });
 }
 
-export const content: RouteHandler<ContentRoute, AppEnv> = async (c) => {
-  const { version, files } = await c.var.services.registry.readAllFiles(c.var.caller, c.req.valid('param').id);
+/** The whole bundle of a version as a zip (one top-level folder named after the skill). */
+async function zipOfVersion(c: Context<AppEnv>, versionId: string) {
+  const { version, files } = await c.var.services.registry.readAllFiles(c.var.caller, versionId);
   const zip = zipFiles(
     files.map((f) => ({ path: f.path, data: new Uint8Array(f.content) })),
     version.name,
@@ -50,9 +53,23 @@ export const content: RouteHandler<ContentRoute, AppEnv> = async (c) => {
   return c.body(zip, 200, {
     'content-type': 'application/zip',
     'content-length': String(zip.length),
-    'content-disposition': `attachment; filename="${version.name}-${version.version}.zip"`,
+    // Names may be any script; filename* carries them (RFC 6266), headers themselves stay ASCII.
+    'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(`${version.name}-${version.version}.zip`)}`,
     etag: `"${version.sha256}"`,
   });
+}
+
+export const content: RouteHandler<ContentRoute, AppEnv> = (c) => zipOfVersion(c, c.req.valid('param').id);
+
+export const getByRef: RouteHandler<GetByRefRoute, AppEnv> = async (c) => {
+  const { id, version } = c.req.valid('param');
+  return c.json(await c.var.services.registry.getVersionByRef(c.var.caller, id, version), 200);
+};
+
+export const contentByRef: RouteHandler<ContentByRefRoute, AppEnv> = async (c) => {
+  const { id, version } = c.req.valid('param');
+  const { versionId } = await c.var.services.registry.resolveVersion(c.var.caller, id, version);
+  return zipOfVersion(c, versionId);
 };
 
 const xml = (c: Context<AppEnv>, text: string) =>
@@ -65,5 +82,6 @@ export const skillPrompt: RouteHandler<SkillPromptRoute, AppEnv> = async (c) => 
 
 export const setPrompt: RouteHandler<SetPromptRoute, AppEnv> = async (c) => {
   const origin = new URL(c.req.url).origin;
-  return xml(c, await c.var.services.prompts.forSkills(c.var.caller, c.req.valid('json').skills, origin));
+  const { top_k: topK, ...selection } = c.req.valid('json');
+  return xml(c, await c.var.services.prompts.forSkills(c.var.caller, { ...selection, topK }, origin));
 };

@@ -10,5 +10,7 @@ versionsRouter
   .openapi(routes.publish, handlers.publish)
   .openapi(routes.deprecate, handlers.deprecate)
   .openapi(routes.content, handlers.content)
+  .openapi(routes.getByRef, handlers.getByRef)
+  .openapi(routes.contentByRef, handlers.contentByRef)
   .openapi(routes.setPrompt, handlers.setPrompt)
   .openapi(routes.skillPrompt, handlers.skillPrompt);

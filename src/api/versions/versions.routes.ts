@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { PROMPT_DEFAULT_TOP_K } from '../../skills/prompt.ts';
 import { SkillRefParam, SkillVersionSchema, VersionIdParam } from '../../skills/schemas.ts';
 import { conflictResponse, errorResponses, json, unprocessableResponse } from '../problem.ts';
 
@@ -9,6 +10,42 @@ export const get = createRoute({
   summary: 'Get a version: SKILL.md body, declared I/O and file list (level 2)',
   request: { params: VersionIdParam },
   responses: { 200: json(SkillVersionSchema, 'The version'), ...errorResponses },
+});
+
+const VersionRefParams = SkillRefParam.extend({
+  version: z
+    .string()
+    .min(1)
+    .max(128)
+    .openapi({
+      description: 'A semantic version, a label (e.g. production) or "latest" (the highest published version)',
+      example: 'production',
+      param: { name: 'version', in: 'path' },
+    }),
+});
+
+export const getByRef = createRoute({
+  method: 'get',
+  path: '/skills/{id}/versions/{version}',
+  tags: ['Versions'],
+  summary: 'Get a version by number, label or "latest" (level 2)',
+  request: { params: VersionRefParams },
+  responses: { 200: json(SkillVersionSchema, 'The version'), ...errorResponses },
+});
+
+export const contentByRef = createRoute({
+  method: 'get',
+  path: '/skills/{id}/versions/{version}/content',
+  tags: ['Versions'],
+  summary: 'Download a version named by number, label or "latest" as a zip',
+  request: { params: VersionRefParams },
+  responses: {
+    200: {
+      description: 'The zip archive',
+      content: { 'application/zip': { schema: z.any().openapi({ type: 'string', format: 'binary' }) } },
+    },
+    ...errorResponses,
+  },
 });
 
 export const publish = createRoute({
@@ -95,7 +132,9 @@ export const setPrompt = createRoute({
   method: 'post',
   path: '/skills/prompt',
   tags: ['Skills'],
-  summary: 'The <available_skills> XML block for a set of skills (all published skills when none are named)',
+  summary:
+    "The <available_skills> XML block for named skills, for the router's best skills for a query, or for every " +
+    'published skill (by name, at most top_k)',
   request: {
     body: {
       required: true,
@@ -107,8 +146,28 @@ export const setPrompt = createRoute({
                 .array(z.string().min(1).max(128))
                 .max(200)
                 .optional()
-                .openapi({ description: 'Skill names or ids', example: ['csv-to-json'] }),
+                .openapi({ description: 'Skill names or ids (not with query or tags)', example: ['csv-to-json'] }),
+              query: z.string().trim().min(1).max(2000).optional().openapi({
+                description: "The user's request: list the router's best skills for it, best first",
+                example: 'turn a spreadsheet into slides',
+              }),
+              top_k: z
+                .number()
+                .int()
+                .min(1)
+                .max(200)
+                .optional()
+                .openapi({
+                  description: `At most this many skills (default ${PROMPT_DEFAULT_TOP_K.query} with query, ${PROMPT_DEFAULT_TOP_K.all} without)`,
+                  example: 5,
+                }),
+              tags: z
+                .array(z.string().min(1).max(64))
+                .max(20)
+                .optional()
+                .openapi({ description: 'Only skills carrying every one of these tags', example: ['csv'] }),
             })
+            .strict()
             .openapi('PromptRequest'),
         },
       },
@@ -121,5 +180,7 @@ export type GetRoute = typeof get;
 export type PublishRoute = typeof publish;
 export type DeprecateRoute = typeof deprecate;
 export type ContentRoute = typeof content;
+export type GetByRefRoute = typeof getByRef;
+export type ContentByRefRoute = typeof contentByRef;
 export type SkillPromptRoute = typeof skillPrompt;
 export type SetPromptRoute = typeof setPrompt;

@@ -1,5 +1,7 @@
 import type { Io } from '../output.ts';
+import { importDir } from './import.ts';
 import { init } from './init.ts';
+import { label } from './label.ts';
 import { login } from './login.ts';
 import { pack, unpack } from './pack.ts';
 import { publish } from './publish.ts';
@@ -19,9 +21,11 @@ export const COMMANDS: Record<string, Command> = {
   unpack,
   test,
   publish,
+  import: importDir,
   run,
   search,
   login,
+  label,
   reindex,
   token,
 };

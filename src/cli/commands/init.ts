@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { NAME_PATTERN } from '../../skills/manifest.ts';
+import { normalizeName, skillNameProblem } from '../../skills/names.ts';
 import { COMMON_OPTIONS, parse, positionals } from '../args.ts';
 import { CliError, EXIT, type Io, usageError } from '../output.ts';
 
@@ -73,6 +73,14 @@ const basicTest = {
   expect: { status: 'succeeded', output: { greeting: 'Hello, Ada!', length: 3 } },
 };
 
+/** Trigger requests: the router should select this skill for them (add should_not_trigger ones as you go). */
+const triggers = {
+  should_trigger: ['greet Ada by name', 'say hello to someone'],
+  should_not_trigger: [],
+  top_k: 3,
+  threshold: 1,
+};
+
 const defaultTest = {
   name: 'greets the world without a name',
   input: {},
@@ -84,10 +92,11 @@ export async function init(args: string[], io: Io): Promise<number> {
   const { values, positionals: rest } = parse('init', args, COMMON_OPTIONS);
   const [target] = positionals('init', rest, ['name']) as [string];
   const dir = resolve(target);
-  const name = basename(dir);
-  if (!NAME_PATTERN.test(name) || name.length > 64) {
+  const name = normalizeName(basename(dir));
+  const problem = skillNameProblem(name);
+  if (problem) {
     throw usageError(
-      `init: "${name}" is not a valid skill name: use 1-64 lowercase letters, digits and single hyphens (e.g. hello-world)`,
+      `init: "${name}" is not a valid skill name: it ${problem} (use 1-64 lowercase letters, digits and single hyphens, e.g. hello-world)`,
     );
   }
   if (existsSync(dir) && readdirSync(dir).length > 0) {
@@ -98,6 +107,7 @@ export async function init(args: string[], io: Io): Promise<number> {
     'scripts/main.ts': mainTs,
     'tests/basic.json': `${JSON.stringify(basicTest, null, 2)}\n`,
     'tests/default-name.json': `${JSON.stringify(defaultTest, null, 2)}\n`,
+    'tests/triggers.json': `${JSON.stringify(triggers, null, 2)}\n`,
   };
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(join(dir, path, '..'), { recursive: true });

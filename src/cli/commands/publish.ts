@@ -1,11 +1,13 @@
 import { packSkillDir } from '../../skills/pack.ts';
 import { type CaseExecutor, type CaseOutcome, type CaseReport, runCases } from '../../skills/test-cases.ts';
+import { describeTriggers, TRIGGERS_FILE } from '../../skills/trigger-tests.ts';
 import { COMMON_OPTIONS, parse, positionals, SERVER_OPTIONS } from '../args.ts';
-import { readCaseSuite } from '../cases.ts';
+import { readCaseSuite, readTriggerSuite } from '../cases.ts';
 import { type Client, createClient, multipartUpload } from '../client.ts';
 import { CliError, EXIT, formatBytes, formatFieldErrors, type Io, spinner, table } from '../output.ts';
 import { runOnServer } from '../server-run.ts';
 import { resolveSettings } from '../settings.ts';
+import { triggerLines } from './test.ts';
 import { validateDir } from './validate.ts';
 
 /** Executes cases as runs of exactly the uploaded version; a case that needs a skill the server lacks is skipped. */
@@ -107,6 +109,7 @@ export async function publish(args: string[], io: Io): Promise<number> {
   const packed = await packSkillDir(dir, { bundleDeps: values['bundle-deps'] ? true : 'auto' });
   if (!values.json && packed.bundled.length) io.err(`Bundled ${packed.bundled.join(', ')} into ${packed.entrypoint}\n`);
   const suite = values['no-tests'] ? { cases: [], readTestFile: () => undefined } : readCaseSuite(dir);
+  const triggerSuite = values['no-tests'] ? undefined : readTriggerSuite(dir);
 
   const client = createClient(resolveSettings(values));
   if (suite.cases.length > 0 && !(await client.canRun())) {
@@ -116,8 +119,23 @@ export async function publish(args: string[], io: Io): Promise<number> {
   }
   const uploaded = await uploadDraft(client, io, name, packed, values.version);
   const label = `${name} ${uploaded.version.version}`;
+  if (uploaded.outcome === 'unchanged' && uploaded.version.status !== 'draft') {
+    // The same content is already stored: nothing to upload, test or publish.
+    if (values.json) {
+      const { version } = uploaded;
+      io.out(
+        `${JSON.stringify({ skill: name, version: version.version, version_id: version.id, published: version.status === 'published', unchanged: true, cases: [] })}\n`,
+      );
+    } else io.out(`${label} is already ${uploaded.version.status} with this exact content; nothing to do.\n`);
+    return EXIT.ok;
+  }
   if (!values.json) {
-    io.err(`Uploaded ${label} as a draft (${formatBytes(packed.zip.length)}, version id ${uploaded.version.id})\n`);
+    const how = {
+      created: `Uploaded ${label} as a draft`,
+      replaced: `Replaced the draft ${label} (never published) with this content`,
+      unchanged: `${label} is already stored as a draft with this content`,
+    }[uploaded.outcome];
+    io.err(`${how} (${formatBytes(packed.zip.length)}, version id ${uploaded.version.id})\n`);
     if (uploaded.warnings.length) io.err(`Warnings:\n${formatFieldErrors(uploaded.warnings)}`);
   }
 
@@ -131,8 +149,20 @@ export async function publish(args: string[], io: Io): Promise<number> {
   });
   const failed = results.filter((r) => r.outcome === 'failed');
   if (!values.json && results.length) printCases(io, results);
+  // The trigger requests of the uploaded draft, against the server's router (the draft is the newest version).
+  const triggers = triggerSuite
+    ? await client.ok(
+        client.api.POST('/skills/{id}/triggers', {
+          params: { path: { id: uploaded.skill.id } },
+          body: { version: uploaded.version.version },
+        }),
+      )
+    : undefined;
+  if (triggers && !values.json) {
+    io.out(`\nTriggers (tests/${TRIGGERS_FILE}):\n${triggerLines(triggers)}${describeTriggers(triggers)}\n`);
+  }
 
-  const published = failed.length === 0;
+  const published = failed.length === 0 && (triggers?.ok ?? true);
   if (published) {
     await client.ok(client.api.POST('/skill-versions/{id}/publish', { params: { path: { id: uploaded.version.id } } }));
   }
@@ -140,17 +170,23 @@ export async function publish(args: string[], io: Io): Promise<number> {
     const { version } = uploaded;
     const cases = results.map(caseJson);
     io.out(
-      `${JSON.stringify({ skill: name, version: version.version, version_id: version.id, published, warnings: uploaded.warnings, cases })}\n`,
+      `${JSON.stringify({ skill: name, version: version.version, version_id: version.id, published, warnings: uploaded.warnings, cases, triggers })}\n`,
     );
   } else if (published) {
+    const ran = results.length - results.filter((r) => r.outcome === 'skipped').length;
     const tested = values['no-tests']
       ? 'tests skipped (--no-tests)'
-      : `${results.length - results.filter((r) => r.outcome === 'skipped').length} cases passed`;
-    io.out(`\nPublished ${label} (${tested}).\nTry: open-skills run ${name} --input '{...}'\n`);
+      : [`${ran} cases passed`, ...(triggers ? [`triggers ${triggers.passed}/${triggers.total}`] : [])].join(', ');
+    const next = uploaded.version.runnable
+      ? `Try: open-skills run ${name} --input '{...}'`
+      : 'It has no entrypoint: agents find it with search and read its SKILL.md.';
+    io.out(`\nPublished ${label} (${tested}).\n${next}\n`);
   } else {
-    io.out(
-      `\n${failed.length} of ${results.length} cases failed; ${label} stays a draft (version id ${uploaded.version.id}).\n`,
-    );
+    const why = [
+      ...(failed.length ? [`${failed.length} of ${results.length} cases failed`] : []),
+      ...(triggers && !triggers.ok ? ['the triggers missed their threshold'] : []),
+    ].join(' and ');
+    io.out(`\n${why}; ${label} stays a draft (version id ${uploaded.version.id}).\n`);
   }
   return published ? EXIT.ok : EXIT.failure;
 }

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { COMMON_OPTIONS, parse, positionals, SERVER_OPTIONS } from '../args.ts';
-import { createClient } from '../client.ts';
+import { type Client, createClient } from '../client.ts';
 import { EXIT, formatBytes, formatFieldErrors, type Io, spinner, usageError } from '../output.ts';
 import { runOnServer } from '../server-run.ts';
 import { resolveSettings } from '../settings.ts';
@@ -14,6 +14,28 @@ function readInput(raw: string | undefined): unknown {
   } catch (error) {
     throw usageError(`run: --input is not JSON (${(error as Error).message}); e.g. --input '{"name":"Ada"}'`);
   }
+}
+
+/**
+ * One `--file` and a skill with exactly one input of type file that `--input` leaves unset: the file is that input
+ * (`run excel-to-pptx --file sales.xlsx` sets `input.file = "sales.xlsx"`). Returns what was mapped.
+ */
+async function mapSingleFile(
+  client: Client,
+  skill: string,
+  version: string | undefined,
+  input: unknown,
+  files: Map<string, Uint8Array>,
+): Promise<{ file: string; input: string } | undefined> {
+  const [file, ...others] = [...files.keys()];
+  if (!file || others.length > 0 || typeof input !== 'object' || input === null || Array.isArray(input)) return;
+  const params = { path: { id: skill, version: version ?? 'latest' } };
+  const found = await client.find(client.api.GET('/skills/{id}/versions/{version}', { params }));
+  const fileInputs = (found?.inputs ?? []).filter((field) => field.type === 'file');
+  const [only] = fileInputs;
+  if (fileInputs.length !== 1 || !only || Object.hasOwn(input, only.name)) return;
+  (input as Record<string, unknown>)[only.name] = file;
+  return { file, input: only.name };
 }
 
 /** `open-skills run <skill> --input '{...}' [--file path]... [--version v] [--out dir]` */
@@ -39,6 +61,8 @@ export async function run(args: string[], io: Io): Promise<number> {
     throw usageError('run: --timeout must be a whole number of milliseconds');
   }
   const client = createClient(resolveSettings(values));
+  const mapped = await mapSingleFile(client, skill, values.version, input, files);
+  if (mapped && !values.json) io.err(`--file ${mapped.file} -> input.${mapped.input}\n`);
   const progress = spinner(io, `running ${skill}…`);
   const result = await runOnServer(
     client,

@@ -1,0 +1,37 @@
+/**
+ * The server as a process: started, then stopped cleanly on SIGINT, SIGTERM or SIGHUP, or when the npm that started
+ * it goes away. Used by `npm start` (src/main.ts) and `open-skills serve`.
+ */
+import type { Config } from './config.ts';
+import { startServer } from './server.ts';
+
+/** A stop that takes longer than this ends the process anyway (runs are marked and connections cut before). */
+const SHUTDOWN_DEADLINE_MS = 30_000;
+
+/** Starts the server and keeps it until the process is told to stop; then closes it and exits. */
+export async function serveUntilStopped(config: Config): Promise<void> {
+  const server = await startServer(config);
+  let stopping = false;
+  const stop = async (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`open-skills: ${reason}, shutting down\n`);
+    setTimeout(() => {
+      process.stderr.write(`open-skills: shutdown took over ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting\n`);
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    await server.close();
+    process.exit(0);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => void stop(`${signal} received`));
+  }
+  if (config.npm_lifecycle_event) {
+    // `npm start` runs `sh -c "node ..."` and forwards SIGTERM/SIGINT to that shell only, which exits without
+    // passing them on. When the shell is gone this process has a new parent: stop as if signalled.
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent) void stop(`the npm process that started it (parent ${parent}) exited`);
+    }, 500).unref();
+  }
+}
