@@ -1,8 +1,10 @@
 /**
- * Executing one skill whose run row exists with status running: input checks, limits, secrets and the run's
- * host, the sandbox, output checks, then `finishRun`. Never throws: every failure becomes the run's outcome.
+ * Executing one skill whose run row exists with status running: limits, secrets and the run's host, the sandbox
+ * (which checks the input and the output against the declared ones, off the API's event loop), then `finishRun`.
+ * Never throws: every failure becomes the run's outcome. Children the skill started and did not await are
+ * cancelled when it ends, and its row is final only after theirs.
  */
-import type { SandboxResult } from '../runtime/types.ts';
+import type { SandboxJob, SandboxResult } from '../runtime/types.ts';
 import type { RuntimeVersion } from '../skills/runnable.ts';
 import type { Parent, RunContext, RunFiles } from './context.ts';
 import { failure, finishRun } from './finish.ts';
@@ -10,7 +12,6 @@ import { createRunHost } from './host.ts';
 import { limitsFor } from './limits.ts';
 import { type ArtifactRow, type RunRow, type Target, toArtifact } from './rows.ts';
 import type { RunDto } from './schemas.ts';
-import { inputError, validateOutput } from './validate.ts';
 
 /** `ctx.callSkill` of a running skill: runs a child of `parent` and resolves with its output. */
 export type CallSkill = (
@@ -29,25 +30,22 @@ export type ExecuteSkill = (
   timeoutMs: number,
 ) => Promise<RunDto>;
 
-/** Why the run cannot start: invalid input, or a version with instructions only. */
-function refusal(v: RuntimeVersion, input: unknown, files: RunFiles): SandboxResult | undefined {
-  const invalid = inputError(v, input, new Set(files.keys()));
-  if (invalid) return failure('failed', invalid.type, invalid.message, invalid.errors);
-  if (!v.entrypoint) {
-    const message = `${v.name} ${v.version} has instructions only (no entrypoint); an agent reads its SKILL.md instead`;
-    return failure('failed', 'not_runnable', message);
-  }
-  return undefined;
+/** A version with instructions only cannot run. */
+function notRunnable(v: RuntimeVersion): SandboxResult | undefined {
+  if (v.entrypoint) return undefined;
+  const message = `${v.name} ${v.version} has instructions only (no entrypoint); an agent reads its SKILL.md instead`;
+  return failure('failed', 'not_runnable', message);
 }
 
-/** A succeeded result whose output breaks the declared outputs becomes a skill error. */
-function checkOutput(v: RuntimeVersion, result: SandboxResult, pending: ArtifactRow[]): SandboxResult {
-  if (result.status !== 'succeeded') return result;
-  const written = new Set(pending.flatMap((a) => [a.name, a.id]));
-  const errors = validateOutput(v, result.output, written);
-  if (errors.length === 0) return result;
-  const message = 'The output does not match the declared outputs';
-  return { ...failure('failed', 'skill_error', message, errors), logs: result.logs, usage: result.usage };
+/** A copy of `parent` whose children are cancelled by `ended` too. */
+function scopeOf(parent: Parent, ended: AbortSignal): Parent {
+  return { ...parent, signal: AbortSignal.any([parent.signal, ended]), children: new Set() };
+}
+
+/** Ends the children a run left behind: cancels them and waits until each has its final row. */
+export async function endChildren(scope: Parent, ended: AbortController): Promise<void> {
+  ended.abort();
+  await Promise.allSettled([...scope.children]);
 }
 
 export function createSkillExecutor(k: RunContext, callSkill: CallSkill): ExecuteSkill {
@@ -56,7 +54,7 @@ export function createSkillExecutor(k: RunContext, callSkill: CallSkill): Execut
   /** Runs the skill in the sandbox with a host bound to this run. */
   async function sandboxRun(
     row: RunRow,
-    parent: Parent,
+    scope: Parent,
     target: Target,
     run: { input: unknown; files: RunFiles; timeoutMs: number; pending: ArtifactRow[]; onCall: () => void },
   ): Promise<SandboxResult> {
@@ -66,7 +64,7 @@ export function createSkillExecutor(k: RunContext, callSkill: CallSkill): Execut
       orgId: row.org_id,
       version: v,
       files: run.files,
-      deadline: parent.deadline,
+      deadline: scope.deadline,
       readResource: (path) => k.targets.readResource(v.id, path),
       blobs: deps.blobs,
       clock: deps.clock,
@@ -75,11 +73,12 @@ export function createSkillExecutor(k: RunContext, callSkill: CallSkill): Execut
       onArtifact: (artifact) => events.emit(row.id, { event: 'artifact', data: toArtifact(artifact) }),
       callSkill: (name, childInput, options) => {
         run.onCall();
-        return callSkill(parent, name, childInput, options);
+        return callSkill(scope, name, childInput, options);
       },
       fetch: deps.fetch,
     });
-    const job = {
+    const { inputs, outputs, inputSchema, outputSchema } = v;
+    const job: SandboxJob = {
       runId: row.id,
       skill: { id: target.skillId, name: v.name, version: v.version },
       entrypoint: v.entrypoint!,
@@ -88,10 +87,19 @@ export function createSkillExecutor(k: RunContext, callSkill: CallSkill): Execut
       input: run.input ?? null,
       secrets: await deps.secrets.resolve(row.org_id, v.secrets),
       limits: limitsFor(k.maxima, v, run.timeoutMs),
-      deadline: parent.deadline,
-      depth: parent.depth,
+      deadline: scope.deadline,
+      depth: scope.depth,
+      tenant: row.org_id,
+      parentRunId: row.parent_run_id ?? undefined,
+      treeId: scope.tree.rootRunId,
+      io: { contract: { inputs, outputs, inputSchema, outputSchema }, files: [...run.files.keys()] },
     };
-    return deps.sandbox.execute(job, host, parent.signal);
+    try {
+      return await deps.sandbox.execute(job, host, scope.signal);
+    } finally {
+      // Host calls still in flight (an artifact write the skill did not await) end with the run.
+      await host.close();
+    }
   }
 
   return async (row, parent, target, input, files, timeoutMs) => {
@@ -99,18 +107,21 @@ export function createSkillExecutor(k: RunContext, callSkill: CallSkill): Execut
     const pending: ArtifactRow[] = [];
     let composed = false;
     events.emit(row.id, { event: 'status', data: { id: row.id, status: 'running' } });
-    let result = refusal(target.version, input, files);
+    let result = notRunnable(target.version);
     if (!result) {
+      const ended = new AbortController();
+      const scope = scopeOf(parent, ended.signal);
       try {
         const onCall = () => {
           composed = true;
         };
-        result = await sandboxRun(row, parent, target, { input, files, timeoutMs, pending, onCall });
+        result = await sandboxRun(row, scope, target, { input, files, timeoutMs, pending, onCall });
       } catch (error) {
         deps.logger.error({ err: error, run_id: row.id }, 'sandbox failed');
         result = failure('failed', 'infrastructure_error', 'The sandbox could not run the skill');
+      } finally {
+        await endChildren(scope, ended);
       }
-      result = checkOutput(target.version, result, pending);
     }
     return finishRun(k, row, result, startedMs, pending, composed);
   };
