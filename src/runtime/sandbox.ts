@@ -42,7 +42,10 @@ export interface SandboxOptions {
   heartbeatTimeoutMs?: number;
   /** Time past a run's deadline after which its worker is considered wedged and killed. Default 1500 ms. */
   killGraceMs?: number;
-  /** How long a queued run waits while no worker at all is ready before it fails. Default 30000 ms. */
+  /**
+   * A worker not ready after this long is replaced; a queued run fails after this long without any ready worker.
+   * Default 30000 ms.
+   */
   startTimeoutMs?: number;
   /** Worker entry file; default the bundled `worker/main.ts`. */
   workerPath?: string;
@@ -107,6 +110,7 @@ export function createSandbox(options: SandboxOptions = {}): ProcessSandbox {
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1000,
     heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 10_000,
     killGraceMs: options.killGraceMs ?? 1500,
+    startTimeoutMs,
     onFree: dispatch,
   });
 

@@ -19,6 +19,8 @@ export interface WorkerHandleOptions {
   heartbeatTimeoutMs: number;
   /** Extra time after a run's deadline before the parent assumes the worker is wedged and kills it. */
   killGraceMs: number;
+  /** A worker not ready after this long is killed (and replaced by the pool). */
+  startTimeoutMs: number;
 }
 
 /** The parent kills a worker whose RSS passes its ceiling by this factor (the worker itself acts at 1x). */
@@ -93,6 +95,12 @@ export class WorkerHandle {
     });
     this.#heartbeat = setInterval(() => this.#beat(), options.heartbeatIntervalMs);
     this.#heartbeat.unref();
+    const startTimer = setTimeout(() => this.kill(), options.startTimeoutMs);
+    startTimer.unref();
+    void this.ready.then(
+      () => clearTimeout(startTimer),
+      () => clearTimeout(startTimer),
+    );
   }
 
   get pid(): number | undefined {
