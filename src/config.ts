@@ -45,6 +45,10 @@ export const ConfigSchema = z.object({
   RUN_WORKERS: z.coerce.number().int().min(0).max(64).default(0),
   MAX_RUN_TIMEOUT_MS: positiveInt(300_000),
   MAX_RUN_MEMORY_MB: positiveInt(512),
+  /** RSS ceiling of one sandbox worker process: a run that pushes its worker past it ends with memory_limit. */
+  RUN_WORKER_MAX_RSS_MB: positiveInt(2048),
+  /** Default request body limit; uploads (32 MB) and run requests (32 MB) have their own. */
+  MAX_JSON_BODY_BYTES: positiveInt(1024 * 1024),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

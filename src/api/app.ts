@@ -11,15 +11,16 @@ import { createVersionPublisher } from '../runs/verify.ts';
 import { createPromptService } from '../skills/prompt.ts';
 import { createRegistry } from '../skills/registry.ts';
 import { artifactsRouter } from './artifacts/artifacts.index.ts';
+import { bodyLimits, DEFAULT_MAX_BODY_BYTES, storableRequest } from './body-limit.ts';
 import type { AppDeps, AppServices } from './context.ts';
 import { healthRouter } from './health/health.index.ts';
 import { meRouter } from './me/me.index.ts';
 import { onError, onNotFound } from './problem.ts';
 import { createRouter } from './router.ts';
-import { runsRouter } from './runs/runs.index.ts';
+import { runsBodyLimits, runsRouter } from './runs/runs.index.ts';
 import { searchRouter } from './search/search.index.ts';
 import { secretsRouter } from './secrets/secrets.index.ts';
-import { skillsRouter } from './skills/skills.index.ts';
+import { skillsBodyLimits, skillsRouter } from './skills/skills.index.ts';
 import { versionsRouter } from './versions/versions.index.ts';
 
 export const API_INFO = {
@@ -67,6 +68,8 @@ export function createApp(deps: AppDeps) {
   });
   app.onError(onError);
   app.notFound(onNotFound);
+  // Every route has a body limit: the default, or a larger one its router declares.
+  app.use('*', bodyLimits(deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, [...skillsBodyLimits, ...runsBodyLimits]));
 
   // Public routes come before the auth middleware, so they answer without a token.
   app.route('/', healthRouter);
@@ -74,6 +77,7 @@ export function createApp(deps: AppDeps) {
   app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'open-skills API' }));
 
   app.use('*', bearerAuth(deps.tokens));
+  app.use('*', storableRequest);
   app.route('/', meRouter);
   app.route('/', searchRouter);
   app.route('/', skillsRouter);

@@ -45,13 +45,13 @@ describe('hostile archives', () => {
     const rssBefore = process.memoryUsage.rss();
     const archive = pack();
     const chunks: Buffer[] = [];
-    archive.on('data', (c: Buffer) => chunks.push(c));
-    const ended = new Promise((r) => archive.on('end', r));
+    archive.on('data', (c) => chunks.push(c as Buffer));
+    const ended = new Promise<void>((r) => archive.on('end', () => r()));
     archive.entry({ name: 'evil/SKILL.md' }, Buffer.from(md));
     const big = archive.entry({ name: 'evil/zeros.bin', size: 64 * 1024 * 1024 });
     const mb = Buffer.alloc(1024 * 1024);
-    for (let i = 0; i < 64; i++) if (!big.write(mb)) await new Promise((r) => big.once('drain', r));
-    big.end();
+    for (let i = 0; i < 64; i++) if (!big.write(mb)) await new Promise<void>((r) => big.once('drain', () => r()));
+    big.end(undefined);
     archive.finalize();
     await ended;
     const gz = new Uint8Array(gzipSync(Buffer.concat(chunks), { level: 9 }));

@@ -1,5 +1,4 @@
-import { bodyLimit } from 'hono/body-limit';
-import { AppError } from '../../errors.ts';
+import type { BodyLimitRule } from '../body-limit.ts';
 import { createRouter, perContentType } from '../router.ts';
 import * as handlers from './skills.handlers.ts';
 import * as routes from './skills.routes.ts';
@@ -7,16 +6,13 @@ import * as routes from './skills.routes.ts';
 /** Uploads are refused past this size before they are read; archives are checked again once unpacked. */
 export const MAX_UPLOAD_BYTES = 32 * 1024 * 1024;
 
-const uploadLimit = bodyLimit({
-  maxSize: MAX_UPLOAD_BYTES,
-  onError: () => {
-    throw new AppError('payload_too_large', `The upload is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`);
-  },
-});
+/** Routes of this router that take more than the default body limit (applied by `bodyLimits` in app.ts). */
+export const skillsBodyLimits: BodyLimitRule[] = [
+  { method: 'POST', path: '/skills', maxBytes: MAX_UPLOAD_BYTES, what: 'The upload' },
+  { method: 'POST', path: '/skills/:id/versions', maxBytes: MAX_UPLOAD_BYTES, what: 'The upload' },
+];
 
 export const skillsRouter = createRouter();
-skillsRouter.use('/skills', async (c, next) => (c.req.method === 'POST' ? uploadLimit(c, next) : next()));
-skillsRouter.use('/skills/:id/versions', async (c, next) => (c.req.method === 'POST' ? uploadLimit(c, next) : next()));
 skillsRouter
   .openapi(perContentType(skillsRouter, routes.create), handlers.create)
   .openapi(routes.list, handlers.list)
