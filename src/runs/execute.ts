@@ -56,7 +56,14 @@ export function createSkillExecutor(k: RunContext, callSkill: CallSkill): Execut
     row: RunRow,
     scope: Parent,
     target: Target,
-    run: { input: unknown; files: RunFiles; timeoutMs: number; pending: ArtifactRow[]; onCall: () => void },
+    run: {
+      input: unknown;
+      files: RunFiles;
+      timeoutMs: number;
+      pending: ArtifactRow[];
+      onCall: () => void;
+      ended: AbortController;
+    },
   ): Promise<SandboxResult> {
     const v = target.version;
     const host = createRunHost({
@@ -97,7 +104,9 @@ export function createSkillExecutor(k: RunContext, callSkill: CallSkill): Execut
     try {
       return await deps.sandbox.execute(job, host, scope.signal);
     } finally {
-      // Host calls still in flight (an artifact write the skill did not await) end with the run.
+      // Children still running are cancelled, then host calls still in flight (an artifact write or a child the
+      // skill did not await) end with the run.
+      run.ended.abort();
       await host.close();
     }
   }
@@ -115,7 +124,7 @@ export function createSkillExecutor(k: RunContext, callSkill: CallSkill): Execut
         const onCall = () => {
           composed = true;
         };
-        result = await sandboxRun(row, scope, target, { input, files, timeoutMs, pending, onCall });
+        result = await sandboxRun(row, scope, target, { input, files, timeoutMs, pending, onCall, ended });
       } catch (error) {
         deps.logger.error({ err: error, run_id: row.id }, 'sandbox failed');
         result = failure('failed', 'infrastructure_error', 'The sandbox could not run the skill');

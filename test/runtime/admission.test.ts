@@ -126,7 +126,13 @@ describe('admission', () => {
         tenant: 'evil',
         limits: { timeoutMs: 800 },
       }),
-      { ...fakeHost(), readFile: async () => (started(), new Uint8Array()) },
+      {
+        ...fakeHost(),
+        readFile: async () => {
+          started();
+          return new Uint8Array();
+        },
+      },
     );
     await running;
     // Stands for an isolate thread or event loop that no longer answers (the worker cannot end its own run).
