@@ -177,7 +177,7 @@ async function main() {
     let total = 0;
     const hostileOutcomes = new Map<string, number>();
     const until = Date.now() + seconds * 1000;
-    let hostileDue = 0;
+    let benignSent = 0;
     let launched = 0;
     const pending: Promise<unknown>[] = [];
     await Promise.all(
@@ -187,8 +187,7 @@ async function main() {
           if (await benignRun(total++).catch(() => false)) ok++;
           latencies.push(performance.now() - t);
           // One hostile request per nine benign ones, sent without waiting: a tenth of the requests.
-          if (hostile && (hostileDue += 1 / 9) >= 1) {
-            hostileDue -= 1;
+          if (hostile && ++benignSent % 9 === 0) {
             const kind = hostileKinds[launched++ % hostileKinds.length]!;
             pending.push(
               kind().then(
