@@ -5,28 +5,18 @@
  * peak RSS of the server process and of the sandbox workers (against their ceiling).
  * Run: npm run bench:hostile -- [seconds per phase = 20] [benign clients = 4]
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { serve } from '@hono/node-server';
 import { zipSync } from 'fflate';
-import { createApp } from '../src/api/app.ts';
-import { createTokenService } from '../src/auth/tokens.ts';
-import { systemClock } from '../src/clock.ts';
-import { migrate } from '../src/db/migrate.ts';
-import { createPgliteDatabase } from '../src/db/pglite.ts';
-import { deriveSecretsKey } from '../src/runs/secrets.ts';
-import { createSandbox } from '../src/runtime/sandbox.ts';
-import { createLocalBlobStore } from '../src/storage/local-blob-store.ts';
-import { createLogger } from '../src/telemetry/logger.ts';
 import { deflatedZeros, rawZip } from '../test/helpers/raw-zip.ts';
+import { createBenchApp } from './app.ts';
 import { summarize } from './stats.ts';
 
 const seconds = Number(process.argv[2] ?? 20);
 const clients = Number(process.argv[3] ?? 4);
-const SECRET = 'bench-secret-that-is-at-least-32-characters';
 const WORKER_RSS_MB = 1024;
 const enc = new TextEncoder();
 
@@ -96,26 +86,16 @@ function rssSampler(pids: () => number[], field: 'VmHWM' | 'VmRSS') {
 }
 
 async function main() {
-  const db = await createPgliteDatabase({});
-  await migrate(db);
-  const dir = mkdtempSync(join(tmpdir(), 'bench-hostile-'));
-  const sandbox = createSandbox({ size: availableParallelism(), maxWorkerRssMb: WORKER_RSS_MB });
-  const tokens = createTokenService(SECRET, systemClock);
-  const app = createApp({
-    db,
-    clock: systemClock,
-    logger: createLogger({ level: 'silent' }),
-    tokens,
-    sandbox,
-    blobs: createLocalBlobStore(dir),
-    secretsKey: deriveSecretsKey(SECRET),
+  const { app, sandbox, auth, close } = await createBenchApp({
+    size: availableParallelism(),
+    maxWorkerRssMb: WORKER_RSS_MB,
   });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise((resolve) => server.once('listening', resolve));
   const address = server.address();
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  const good = `Bearer ${await tokens.issue({ userId: 'alice', orgId: 'good', role: 'admin' })}`;
-  const evil = `Bearer ${await tokens.issue({ userId: 'mallory', orgId: 'evil', role: 'admin' })}`;
+  const good = await auth('alice', 'good');
+  const evil = await auth('mallory', 'evil');
   // Each tenant has its own connections, as separate clients would: a refused 3 MB body closes its connection.
   const agents = new Map([good, evil].map((auth) => [auth, new Agent({ keepAlive: true, maxSockets: 64 })]));
   /** POST through the tenant's own connection pool; answers a fetch Response. */
@@ -218,9 +198,7 @@ async function main() {
   serverRss.stop();
   for (const agent of agents.values()) agent.destroy();
   server.close();
-  await sandbox.close();
-  await db.close();
-  rmSync(dir, { recursive: true, force: true });
+  await close();
 
   const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
   console.log(`hostile mix: ${seconds} s per phase, ${clients} benign clients, ${availableParallelism()} workers`);
