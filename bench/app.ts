@@ -7,8 +7,8 @@ import { createTokenService } from '../src/auth/tokens.ts';
 import { systemClock } from '../src/clock.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { createPgliteDatabase } from '../src/db/pglite.ts';
-import { deriveSecretsKey } from '../src/runs/secrets.ts';
 import { createSandbox, type SandboxOptions } from '../src/runtime/sandbox.ts';
+import { deriveSecretsKey } from '../src/secrets/service.ts';
 import { createLocalBlobStore } from '../src/storage/local-blob-store.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
 

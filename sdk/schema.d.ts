@@ -163,6 +163,716 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List API tokens (never the tokens themselves): the caller's own, or the organisation's for an admin */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Admin: only this user's tokens */
+                    user?: string;
+                    /** @description Cursor from the previous page */
+                    cursor?: string;
+                    /** @description Page size (1-100) */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of tokens, newest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TokenPage"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Issue a named API token with a role cap and an expiry; the token is in this answer only
+         * @description Any member may issue a token for themselves with a role no higher than theirs; an admin may issue one for any user (a user who is not a member becomes one with the given role).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["IssueToken"];
+                };
+            };
+            responses: {
+                /** @description The token, shown once */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IssuedToken"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request body is too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a token (own, or any for an admin); refused on every replica within a second */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Token id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Revoked */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orgs/{org}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the organisation's members and their roles (admin) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only this role */
+                    role?: "viewer" | "author" | "publisher" | "admin";
+                    /** @description Cursor from the previous page */
+                    cursor?: string;
+                    /** @description Page size (1-100) */
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description Organisation id (the token's org claim) */
+                    org: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of members, newest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MemberPage"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orgs/{org}/members/{user}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a member (admin) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Organisation id (the token's org claim) */
+                    org: string;
+                    /** @description User id */
+                    user: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The member */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Member"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Add a member or change their role (admin); takes effect on their next request
+         * @description The last admin cannot be demoted (409).
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Organisation id (the token's org claim) */
+                    org: string;
+                    /** @description User id */
+                    user: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PutMember"];
+                };
+            };
+            responses: {
+                /** @description The member, changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Member"];
+                    };
+                };
+                /** @description The member, added */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Member"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request body is too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove a member (admin) and revoke their API tokens; the last admin cannot be removed (409) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Organisation id (the token's org claim) */
+                    org: string;
+                    /** @description User id */
+                    user: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The organisation's audit trail, newest first (admin)
+         * @description Every state change (skills, versions, members, tokens, secrets), every run start and cancel, every refused login and every request refused with 403, with actor, target, time, request id and outcome.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only this actor */
+                    actor?: string;
+                    /** @description Only this action, or a prefix ending in * (token.*) */
+                    action?: string;
+                    /** @description Only this target id */
+                    target?: string;
+                    /** @description success: the change was made; denied: refused for lack of permission (403); refused: a login refused */
+                    outcome?: "success" | "denied" | "refused";
+                    /** @description Only entries at or after this time */
+                    since?: string;
+                    /** @description Only entries before this time */
+                    until?: string;
+                    /** @description Cursor from the previous page */
+                    cursor?: string;
+                    /** @description Page size (1-100) */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of entries */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuditPage"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/skills/search": {
         parameters: {
             query?: never;
@@ -1572,7 +2282,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the organisation's runs, newest first */
+        /** List the runs the caller may see (their own; an admin all), newest first */
         get: {
             parameters: {
                 query?: {
@@ -1654,7 +2364,7 @@ export interface paths {
         put?: never;
         /**
          * Run a skill (or a chain / parallel composition); synchronous unless async is true
-         * @description Needs role author or higher. 201: the finished run, whatever its status (a failing skill is a failed run, not an HTTP error; invalid input is a failed run with error.type invalid_input and error.errors; an instruction-only skill is a failed run with not_runnable). 202 with async: the queued run. 404: unknown skill or version. Multipart: a "request" JSON part and file parts for ctx.files.
+         * @description Any member runs the published versions they see; a draft needs role author or higher. 201: the finished run, whatever its status (a failing skill is a failed run, not an HTTP error; invalid input is a failed run with error.type invalid_input and error.errors; an instruction-only skill is a failed run with not_runnable). 202 with async: the queued run. 404: unknown skill or version. Multipart: a "request" JSON part and file parts for ctx.files.
          */
         post: {
             parameters: {
@@ -1843,7 +2553,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel a queued or running run (role author); answers once it has stopped */
+        /** Cancel a queued or running run (who started it, or an admin); answers once it has stopped */
         post: {
             parameters: {
                 query?: never;
@@ -2302,7 +3012,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/secrets/{name}": {
+    "/orgs/{org}/secrets/{name}": {
         parameters: {
             query?: never;
             header?: never;
@@ -2311,6 +3021,260 @@ export interface paths {
         };
         get?: never;
         /** Store or replace an organisation secret (admin); it is encrypted at rest and never returned */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Organisation id (the token's org claim) */
+                    org: string;
+                    /** @description Secret name */
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PutSecret"];
+                };
+            };
+            responses: {
+                /** @description Stored */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SecretInfo"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request body is too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete a secret (admin) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Organisation id (the token's org claim) */
+                    org: string;
+                    /** @description Secret name */
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orgs/{org}/secrets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the organisation's secrets: names, creation and last use (admin); values are never returned */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Organisation id (the token's org claim) */
+                    org: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Secret names */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SecretList"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/secrets/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Store or replace an organisation secret (admin); it is encrypted at rest and never returned
+         * @deprecated
+         */
         put: {
             parameters: {
                 query?: never;
@@ -2372,6 +3336,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description The request body is too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Unexpected server error */
                 500: {
                     headers: {
@@ -2384,7 +3357,10 @@ export interface paths {
             };
         };
         post?: never;
-        /** Delete a secret (admin) */
+        /**
+         * Delete a secret (admin)
+         * @deprecated
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -2463,7 +3439,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the organisation's secret names (admin); values are never returned */
+        /**
+         * List the organisation's secrets: names, creation and last use (admin); values are never returned
+         * @deprecated
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2628,7 +3607,7 @@ export interface components {
              */
             org_id: string;
             /**
-             * @description What the caller may do
+             * @description viewer: read published skills, run them, read own runs; author: + create skills, upload versions, run own drafts; publisher: + publish/deprecate, run any draft, read runs of skills they publish; admin: everything in the organisation (members, tokens, secrets, audit)
              * @example author
              * @enum {string}
              */
@@ -2638,6 +3617,268 @@ export interface components {
              * @example 019a8a47-7d8e-7c3b-9a53-1f0d2b3c4d5e
              */
             token_id: string;
+        };
+        IssuedToken: {
+            /**
+             * Format: uuid
+             * @description Token id (its jti)
+             * @example 019a8a47-9000-7000-9000-00000000000a
+             */
+            id: string;
+            /**
+             * @description What it is for
+             * @example ci-publisher
+             */
+            name: string;
+            /**
+             * @description Whose token it is
+             * @example alice
+             */
+            user_id: string;
+            /**
+             * @description The token's role cap: it acts with the lower of this and its owner's member role
+             * @example publisher
+             * @enum {string}
+             */
+            role: "viewer" | "author" | "publisher" | "admin";
+            /**
+             * @description Who issued it
+             * @example admin
+             */
+            created_by: string | null;
+            /**
+             * @description Whether the token is accepted
+             * @example active
+             * @enum {string}
+             */
+            status: "active" | "expired" | "revoked";
+            /**
+             * Format: date-time
+             * @description When it was issued
+             * @example 2026-11-24T08:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When it stops being accepted
+             * @example 2026-11-24T08:00:00.000Z
+             */
+            expires_at: string;
+            /**
+             * Format: date-time
+             * @description When it was last accepted (to the minute)
+             * @example 2026-11-24T08:00:00.000Z
+             */
+            last_used_at: string | null;
+            /**
+             * Format: date-time
+             * @description When it was revoked
+             * @example 2026-11-24T08:00:00.000Z
+             */
+            revoked_at: string | null;
+            /**
+             * @description The bearer token. Shown once: it is not stored and cannot be read again
+             * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...
+             */
+            token: string;
+        };
+        IssueToken: {
+            /**
+             * @description What the token is for
+             * @example ci-publisher
+             */
+            name: string;
+            /**
+             * @description The token's role cap (it acts with the lower of this and the owner's member role); defaults to the caller's role for their own token. Never above the caller's role
+             * @example publisher
+             * @enum {string}
+             */
+            role?: "viewer" | "author" | "publisher" | "admin";
+            /**
+             * @description Whose token (admin only; default: the caller). A user who is not a member becomes one with `role`
+             * @example ci-bot
+             */
+            user_id?: string;
+            /**
+             * @description Lifetime in days (default 30, at most TOKEN_MAX_LIFETIME_DAYS)
+             * @example 30
+             */
+            expires_in_days?: number;
+        };
+        TokenPage: {
+            data: components["schemas"]["TokenInfo"][];
+            /**
+             * @description Pass as `cursor` for the next page; null on the last page
+             * @example null
+             */
+            next_cursor: string | null;
+        };
+        TokenInfo: {
+            /**
+             * Format: uuid
+             * @description Token id (its jti)
+             * @example 019a8a47-9000-7000-9000-00000000000a
+             */
+            id: string;
+            /**
+             * @description What it is for
+             * @example ci-publisher
+             */
+            name: string;
+            /**
+             * @description Whose token it is
+             * @example alice
+             */
+            user_id: string;
+            /**
+             * @description The token's role cap: it acts with the lower of this and its owner's member role
+             * @example publisher
+             * @enum {string}
+             */
+            role: "viewer" | "author" | "publisher" | "admin";
+            /**
+             * @description Who issued it
+             * @example admin
+             */
+            created_by: string | null;
+            /**
+             * @description Whether the token is accepted
+             * @example active
+             * @enum {string}
+             */
+            status: "active" | "expired" | "revoked";
+            /**
+             * Format: date-time
+             * @description When it was issued
+             * @example 2026-11-24T08:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When it stops being accepted
+             * @example 2026-11-24T08:00:00.000Z
+             */
+            expires_at: string;
+            /**
+             * Format: date-time
+             * @description When it was last accepted (to the minute)
+             * @example 2026-11-24T08:00:00.000Z
+             */
+            last_used_at: string | null;
+            /**
+             * Format: date-time
+             * @description When it was revoked
+             * @example 2026-11-24T08:00:00.000Z
+             */
+            revoked_at: string | null;
+        };
+        MemberPage: {
+            data: components["schemas"]["Member"][];
+            /**
+             * @description Pass as `cursor` for the next page; null on the last page
+             * @example null
+             */
+            next_cursor: string | null;
+        };
+        Member: {
+            /**
+             * @description User id: the `sub` of their tokens
+             * @example alice
+             */
+            user_id: string;
+            /**
+             * @description viewer: read published skills, run them, read own runs; author: + create skills, upload versions, run own drafts; publisher: + publish/deprecate, run any draft, read runs of skills they publish; admin: everything in the organisation (members, tokens, secrets, audit)
+             * @example author
+             * @enum {string}
+             */
+            role: "viewer" | "author" | "publisher" | "admin";
+            /**
+             * Format: date-time
+             * @description When they became a member
+             * @example 2026-11-24T08:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When their role last changed
+             * @example 2026-11-24T08:00:00.000Z
+             */
+            updated_at: string;
+            /**
+             * @description Who last set their role
+             * @example admin
+             */
+            updated_by: string | null;
+        };
+        PutMember: {
+            /**
+             * @description viewer: read published skills, run them, read own runs; author: + create skills, upload versions, run own drafts; publisher: + publish/deprecate, run any draft, read runs of skills they publish; admin: everything in the organisation (members, tokens, secrets, audit)
+             * @example author
+             * @enum {string}
+             */
+            role: "viewer" | "author" | "publisher" | "admin";
+        };
+        AuditPage: {
+            data: components["schemas"]["AuditEntry"][];
+            /**
+             * @description Pass as `cursor` for the next page; null on the last page
+             * @example null
+             */
+            next_cursor: string | null;
+        };
+        AuditEntry: {
+            /**
+             * Format: uuid
+             * @description Entry id
+             * @example 019a8a47-9000-7000-9000-000000000009
+             */
+            id: string;
+            /**
+             * @description Organisation
+             * @example acme
+             */
+            org_id: string;
+            /**
+             * @description Who did it (token subject; "anonymous" for an unreadable token)
+             * @example alice
+             */
+            actor: string;
+            /**
+             * @description What was done
+             * @example version.publish
+             */
+            action: string;
+            /**
+             * @description Kind of thing acted on
+             * @example skill_version
+             */
+            target_type: string;
+            /**
+             * @description What was acted on
+             * @example 019a8a47-8000-7000-9000-000000000001
+             */
+            target_id: string | null;
+            /**
+             * @description success: the change was made; denied: refused for lack of permission (403); refused: a login refused
+             * @example success
+             * @enum {string}
+             */
+            outcome: "success" | "denied" | "refused";
+            /**
+             * @description The request (x-request-id)
+             * @example 0f6c2b1e-7f0e-4f5b
+             */
+            request_id: string | null;
+            /** @description Details; never a secret value or a token */
+            data: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description When it happened
+             * @example 2026-11-24T08:00:00.000Z
+             */
+            created_at: string;
         };
         SearchResponse: {
             /** @description Best first; one per skill */
@@ -2795,7 +4036,7 @@ export interface components {
              */
             output_mime?: string;
             /**
-             * @description Rank each skill's newest version even when it is a draft
+             * @description Rank each skill's newest version even when it is a draft (drafts the caller may see)
              * @default false
              * @example false
              */
@@ -3479,6 +4720,11 @@ export interface components {
              * @example 2026-11-24T08:00:00.000Z
              */
             updated_at: string;
+            /**
+             * @description When a run last received it
+             * @example 2026-11-24T09:30:00.000Z
+             */
+            last_used_at: string | null;
         };
         PutSecret: {
             /**

@@ -37,6 +37,10 @@ export const ConfigSchema = z.object({
   LANGFUSE_SECRET_KEY: optionalString,
   LANGFUSE_BASE_URL: optionalUrl('the Langfuse server, e.g. https://cloud.langfuse.com'),
   JWT_SECRET: optionalString.refine((value) => value === undefined || value.length >= 32, 'must be at least 32 chars'),
+  JWT_JWKS_URL: optionalUrl("an identity provider's JWKS, e.g. https://idp.example.com/.well-known/jwks.json"),
+  JWT_ISSUER: optionalString,
+  JWT_AUDIENCE: optionalString,
+  TOKEN_MAX_LIFETIME_DAYS: z.coerce.number().int().min(1).max(365).default(90),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOAD_EXAMPLES: z
     .enum(['true', 'false', '1', '0'])
@@ -76,6 +80,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const problems: string[] = [];
   if (config.POSTGRES_URL && !config.JWT_SECRET) {
     problems.push('JWT_SECRET: required when POSTGRES_URL is set (replicas must share one signing secret)');
+  }
+  if (config.JWT_JWKS_URL && (!config.JWT_ISSUER || !config.JWT_AUDIENCE)) {
+    problems.push('JWT_ISSUER, JWT_AUDIENCE: required with JWT_JWKS_URL (provider tokens must name this server)');
   }
   if ((config.S3_ENDPOINT || config.S3_ACCESS_KEY_ID) && !config.S3_BUCKET) {
     problems.push('S3_BUCKET: required when S3_ENDPOINT or S3 credentials are set');

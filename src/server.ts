@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './api/app.ts';
-import { loadOrCreateDevSecret, saveAdminToken } from './auth/dev-secret.ts';
-import { createTokenService } from './auth/tokens.ts';
+import { issueDevAdminToken, loadOrCreateDevSecret } from './auth/dev-secret.ts';
+import { createTokenService, remoteIdentityProvider } from './auth/tokens.ts';
 import { systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
@@ -12,8 +12,8 @@ import { openDatabase } from './db/open.ts';
 import { embedderFromConfig } from './router/from-config.ts';
 import { createIndexer } from './router/indexer.ts';
 import { recoverInterruptedRuns } from './runs/recovery.ts';
-import { deriveSecretsKey } from './runs/secrets.ts';
 import { createSandbox } from './runtime/sandbox.ts';
+import { deriveSecretsKey } from './secrets/service.ts';
 import { loadExamples } from './skills/examples.ts';
 import { createRegistry } from './skills/registry.ts';
 import { createLocalBlobStore } from './storage/local-blob-store.ts';
@@ -67,7 +67,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const stopRecovery = await recoverRuns(db, config, logger);
 
   const dev = config.JWT_SECRET ? undefined : loadOrCreateDevSecret(dataDir);
-  const tokens = createTokenService(config.JWT_SECRET ?? dev!.secret, systemClock);
+  const tokens = createTokenService(config.JWT_SECRET ?? dev!.secret, systemClock, {
+    maxLifetimeSeconds: config.TOKEN_MAX_LIFETIME_DAYS * 24 * 3600,
+    idp: config.JWT_JWKS_URL
+      ? remoteIdentityProvider(config.JWT_JWKS_URL, config.JWT_ISSUER!, config.JWT_AUDIENCE!)
+      : undefined,
+  });
 
   const embedder = await embedderFromConfig(config);
   const indexer = createIndexer({ db, embedder, logger });
@@ -122,10 +127,18 @@ export async function startServer(config: Config): Promise<RunningServer> {
       }).catch((error: Error) => logger.warn({ error: error.message }, 'example skills not loaded'))
     : Promise.resolve();
 
-  if (dev?.created) {
-    const token = await tokens.issue({ userId: 'admin', orgId: 'default', role: 'admin', ttlSeconds: 365 * 24 * 3600 });
-    saveAdminToken(dataDir, token);
-    // Printed once, on the first start, outside the JSON log stream so a person sees it.
+  const token = dev
+    ? await issueDevAdminToken({
+        dataDir,
+        firstStart: dev.created,
+        clock: systemClock,
+        apiTokens: app.services.apiTokens,
+        members: app.services.members,
+        maxLifetimeSeconds: tokens.maxLifetimeSeconds,
+      })
+    : undefined;
+  if (token) {
+    // Printed once, outside the JSON log stream so a person sees it.
     process.stderr.write(
       `\n  open-skills is running at ${url} (API docs: ${url}/docs)\n\n` +
         `  Admin token (shown once; also saved to ${dataDir}/admin-token for the local CLI):\n\n` +

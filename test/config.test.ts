@@ -25,6 +25,15 @@ describe('loadConfig', () => {
     }
   });
 
+  it('caps token lifetimes at a year and wants issuer and audience with a JWKS', () => {
+    expect(loadConfig({}).TOKEN_MAX_LIFETIME_DAYS).toBe(90);
+    expect(loadConfig({ TOKEN_MAX_LIFETIME_DAYS: '365' }).TOKEN_MAX_LIFETIME_DAYS).toBe(365);
+    expect(() => loadConfig({ TOKEN_MAX_LIFETIME_DAYS: '366' })).toThrow(/TOKEN_MAX_LIFETIME_DAYS/);
+    expect(() => loadConfig({ JWT_JWKS_URL: 'https://idp.example.com/jwks.json' })).toThrow(
+      /JWT_ISSUER, JWT_AUDIENCE: required/,
+    );
+  });
+
   it('requires a shared JWT secret with a real database server', () => {
     expect(() => loadConfig({ POSTGRES_URL: 'postgres://db/x' })).toThrow(/JWT_SECRET: required/);
     expect(loadConfig({ POSTGRES_URL: 'postgres://db/x', JWT_SECRET: 'x'.repeat(32) }).JWT_SECRET).toHaveLength(32);

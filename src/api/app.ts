@@ -1,26 +1,35 @@
 import { Scalar } from '@scalar/hono-api-reference';
 import { requestId } from 'hono/request-id';
+import { createAuditLog } from '../audit/audit.ts';
+import { createApiTokens } from '../auth/api-tokens.ts';
+import { createAuthenticator } from '../auth/authenticate.ts';
+import { createAuthCaches } from '../auth/caches.ts';
+import { createMembers } from '../auth/members.ts';
 import { bearerAuth } from '../auth/middleware.ts';
 import { checkReadiness } from '../db/readiness.ts';
 import { AppError } from '../errors.ts';
 import { createLocalEmbedder } from '../router/local-embedder.ts';
 import { createSearchService } from '../router/search.ts';
-import { createSecretStore } from '../runs/secrets.ts';
 import { createRunService } from '../runs/service.ts';
 import { createVersionPublisher } from '../runs/verify.ts';
+import { createSecrets } from '../secrets/service.ts';
 import { createPromptService } from '../skills/prompt.ts';
 import { createRegistry } from '../skills/registry.ts';
 import { artifactsRouter } from './artifacts/artifacts.index.ts';
+import { recordDenied } from './audit/audit.handlers.ts';
+import { auditRouter } from './audit/audit.index.ts';
 import { bodyLimits, DEFAULT_MAX_BODY_BYTES, storableRequest } from './body-limit.ts';
 import type { AppDeps, AppServices } from './context.ts';
 import { healthRouter } from './health/health.index.ts';
 import { meRouter } from './me/me.index.ts';
+import { membersRouter } from './members/members.index.ts';
 import { onError, onNotFound } from './problem.ts';
 import { createRouter } from './router.ts';
 import { runsBodyLimits, runsRouter } from './runs/runs.index.ts';
 import { searchRouter } from './search/search.index.ts';
 import { secretsRouter } from './secrets/secrets.index.ts';
 import { skillsBodyLimits, skillsRouter } from './skills/skills.index.ts';
+import { tokensRouter } from './tokens/tokens.index.ts';
 import { versionsRouter } from './versions/versions.index.ts';
 
 export const API_INFO = {
@@ -46,7 +55,9 @@ export function createApp(deps: AppDeps) {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
-    description: 'HS256 JWT with claims sub, org, role, exp, jti',
+    description:
+      'JWT: HS256 with JWT_SECRET (claims sub, org, iat, exp, jti, optional role), or RS256/ES256 from the ' +
+      'identity provider of JWT_JWKS_URL',
   });
 
   app.use('*', requestId());
@@ -76,9 +87,16 @@ export function createApp(deps: AppDeps) {
   app.doc31('/openapi.json', OPENAPI_CONFIG);
   app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'open-skills API' }));
 
-  app.use('*', bearerAuth(deps.tokens));
+  app.use(
+    '*',
+    bearerAuth(() => services.authenticate),
+  );
+  app.use('*', recordDenied);
   app.use('*', storableRequest);
   app.route('/', meRouter);
+  app.route('/', tokensRouter);
+  app.route('/', membersRouter);
+  app.route('/', auditRouter);
   app.route('/', searchRouter);
   app.route('/', skillsRouter);
   app.route('/', versionsRouter);
@@ -95,6 +113,11 @@ function createServices(deps: AppDeps): AppServices {
   const once = <K extends keyof AppServices>(name: K, build: () => AppServices[K]): AppServices[K] => {
     if (!built.has(name)) built.set(name, build());
     return built.get(name) as AppServices[K];
+  };
+  let caches: ReturnType<typeof createAuthCaches> | undefined;
+  const authCaches = () => {
+    caches ??= createAuthCaches(deps.clock);
+    return caches;
   };
   const services: AppServices = {
     get registry() {
@@ -113,7 +136,30 @@ function createServices(deps: AppDeps): AppServices {
       );
     },
     get secrets() {
-      return once('secrets', () => createSecretStore({ db: deps.db, clock: deps.clock, key: deps.secretsKey }));
+      return once('secrets', () => createSecrets({ db: deps.db, clock: deps.clock, key: deps.secretsKey }));
+    },
+    get members() {
+      return once('members', () => createMembers({ db: deps.db, clock: deps.clock, caches: authCaches() }));
+    },
+    get apiTokens() {
+      return once('apiTokens', () =>
+        createApiTokens({ db: deps.db, clock: deps.clock, tokens: deps.tokens, caches: authCaches() }),
+      );
+    },
+    get audit() {
+      return once('audit', () => createAuditLog({ db: deps.db, clock: deps.clock }));
+    },
+    get authenticate() {
+      return once('authenticate', () =>
+        createAuthenticator({
+          tokens: deps.tokens,
+          members: services.members,
+          apiTokens: services.apiTokens,
+          audit: services.audit,
+          clock: deps.clock,
+          logger: deps.logger,
+        }),
+      );
     },
     get runs() {
       if (!deps.sandbox || !deps.blobs) throw new AppError('unavailable', 'Running skills is not configured here');

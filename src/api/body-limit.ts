@@ -67,3 +67,14 @@ export const storableRequest: MiddlewareHandler = async (c, next) => {
   }
   await next();
 };
+
+/** Small JSON bodies (members, tokens): a role, a name, a number of days. */
+export const SMALL_JSON_BYTES = 16 * 1024;
+
+/**
+ * A route's own, smaller limit, on top of the default every route has.
+ *
+ * @example
+ * tokensRouter.use('/tokens', limitBody(SMALL_JSON_BYTES));
+ */
+export const limitBody = (maxBytes: number) => limiter(maxBytes, 'The request body');

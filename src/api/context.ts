@@ -1,4 +1,8 @@
+import type { AuditLog } from '../audit/audit.ts';
+import type { ApiTokens } from '../auth/api-tokens.ts';
+import type { Authenticate } from '../auth/authenticate.ts';
 import type { Caller } from '../auth/caller.ts';
+import type { Members } from '../auth/members.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
@@ -6,10 +10,10 @@ import type { Readiness } from '../db/readiness.ts';
 import type { Embedder } from '../router/embedder.ts';
 import type { Indexer } from '../router/indexer.ts';
 import type { SearchService } from '../router/search.ts';
-import type { SecretStore } from '../runs/secrets.ts';
 import type { RunService } from '../runs/service.ts';
 import type { VersionPublisher } from '../runs/verify.ts';
 import type { Sandbox } from '../runtime/types.ts';
+import type { Secrets } from '../secrets/service.ts';
 import type { PromptService } from '../skills/prompt.ts';
 import type { Registry } from '../skills/registry.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
@@ -44,7 +48,12 @@ export interface AppServices {
   registry: Registry;
   search: SearchService;
   runs: RunService;
-  secrets: SecretStore;
+  secrets: Secrets;
+  /** Bearer token -> caller: signature, lifetime, revocation, member role. */
+  authenticate: Authenticate;
+  members: Members;
+  apiTokens: ApiTokens;
+  audit: AuditLog;
   /** Publishing, with the version's own tests first when asked. */
   publisher: VersionPublisher;
   /** `<available_skills>` prompt blocks. */

@@ -26,6 +26,8 @@ Server
                                    run a skill, print its output and logs, download its artifacts
   search "<query>" [--top-k n]     find skills for a request
   login --url URL --token TOKEN    remember a server and token (~/.config/open-skills/config.json)
+  token create --name NAME [--role ROLE] [--user USER] [--days N]
+                                   issue an API token (printed once); token list; token revoke <id>
   serve                            start the server (same as npm start)
   reindex [--all]                  re-embed versions made with another embedding model (uses the server's config)
 

@@ -1,7 +1,9 @@
 import type { Caller } from '../auth/caller.ts';
 import type { Queryable } from '../db/database.ts';
+import { Where } from '../db/where.ts';
 import type { IoField } from '../skills/manifest.ts';
-import { LATEST_VERSION_ORDER, visibleTo } from '../skills/sql.ts';
+import { LATEST_VERSION_ORDER } from '../skills/sql.ts';
+import { skillVisible, versionVisible, viewer } from '../skills/visibility.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Embedder } from './embedder.ts';
 import { buildHybridSearch, type HybridSearchRow, type SearchChannel, type SqlFragment } from './search-sql.ts';
@@ -67,11 +69,24 @@ const CHANNELS: Record<SearchMode, SearchChannel[]> = {
   vector: ['vector'],
 };
 
-/** The newest version of the candidate's skill among the allowed statuses: one result per skill. */
-const latestOf = (statuses: string) => `sv.id = (
-  select v.id from skill_versions v where v.skill_id = sv.skill_id and v.status in (${statuses})
-  order by ${LATEST_VERSION_ORDER}
-  limit 1)`;
+/** The newest version of the candidate's skill among the allowed statuses that the caller may see. */
+function latestOf(caller: Caller, statuses: string): SqlFragment {
+  const where = new Where();
+  const sql = `sv.id = (
+    select v.id from skill_versions v join skills vs on vs.id = v.skill_id
+    where v.skill_id = sv.skill_id and v.status in (${statuses}) and ${versionVisible('v', 'vs', viewer(where, caller))}
+    order by ${LATEST_VERSION_ORDER}
+    limit 1)`;
+  return { sql, params: where.params };
+}
+
+/** The candidate's skill is visible to the caller and carries every tag. */
+function visibleWithTags(caller: Caller, tags: readonly string[]): SqlFragment {
+  const where = new Where();
+  const sql = `exists (select 1 from skills s where s.id = sv.skill_id and ${skillVisible('s', viewer(where, caller))}
+    and s.tags @> ${where.param(tags.map((tag) => tag.toLowerCase()))}::text[])`;
+  return { sql, params: where.params };
+}
 
 /**
  * An input/output list (jsonb array of `{name, type, mime?}`) as an array. A jsonb *string* holding the array is
@@ -134,12 +149,8 @@ export function createSearchService(deps: SearchDeps) {
     const statuses = input.includeDrafts ? (['published', 'draft'] as const) : (['published'] as const);
     const filters: SqlFragment[] = [
       { sql: 'sv.org_id = $1', params: [caller.orgId] },
-      {
-        sql: `exists (select 1 from skills s where s.id = sv.skill_id and ${visibleTo('s', '$1')}
-          and s.tags @> $2::text[])`,
-        params: [caller.userId, (input.tags ?? []).map((tag) => tag.toLowerCase())],
-      },
-      { sql: latestOf(statuses.map((s) => `'${s}'`).join(', ')), params: [] },
+      visibleWithTags(caller, input.tags ?? []),
+      latestOf(caller, statuses.map((s) => `'${s}'`).join(', ')),
     ];
     if (input.inputMime) filters.push({ sql: hasMime('inputs'), params: [input.inputMime.toLowerCase()] });
     if (input.outputMime) filters.push({ sql: hasMime('outputs'), params: [input.outputMime.toLowerCase()] });

@@ -64,7 +64,8 @@ export function createComposition(k: RunContext, execute: ExecuteSkill) {
     const row = newRunRow(parent.caller, deps.clock.now(), {
       id: uuidv7(),
       status: 'running',
-      input_json: input ?? null,
+      // The parent's code wrote this input: it may carry the parent's secrets.
+      input_json: parent.redact ? parent.redact(input ?? null) : (input ?? null),
       parent_run_id: parent.runId,
       kind: 'skill',
       depth: parent.depth + 1,

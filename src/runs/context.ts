@@ -3,12 +3,13 @@ import type { Caller } from '../auth/caller.ts';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
 import type { FetchRequest, FetchResponse, Sandbox } from '../runtime/types.ts';
+import type { Redact } from '../secrets/redact.ts';
+import type { Secrets } from '../secrets/service.ts';
 import type { Registry } from '../skills/registry.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { RunEvents } from './events.ts';
 import { type RunMaxima, runMaxima } from './limits.ts';
-import type { SecretStore } from './secrets.ts';
 import { createRunStore, type RunStore } from './store.ts';
 import { createTargets, type Targets } from './targets.ts';
 
@@ -19,7 +20,7 @@ export interface RunServiceDeps {
   sandbox: Sandbox;
   blobs: BlobStore;
   registry: Registry;
-  secrets: SecretStore;
+  secrets: Secrets;
   /** Server maxima; SKILL.md and requests ask for less. */
   limits?: { maxTimeoutMs?: number; maxMemoryMb?: number };
   /** Replaces the guarded network for skills with allow_network (benchmarks); never set in production. */
@@ -48,6 +49,8 @@ export interface Parent {
   tree: RunTree;
   /** Child runs in flight; the run waits for them (cancelled) before its own row is final. */
   children: Set<Promise<unknown>>;
+  /** Hides the secret values of this run and its ancestors from what its children store; none at the top. */
+  redact?: Redact;
 }
 
 export interface RunContext {

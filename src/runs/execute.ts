@@ -5,6 +5,7 @@
  * cancelled when it ends, and its row is final only after theirs.
  */
 import type { SandboxJob, SandboxResult } from '../runtime/types.ts';
+import { type RunSecrets, secretsForRun } from '../secrets/for-run.ts';
 import type { RuntimeVersion } from '../skills/runnable.ts';
 import type { Parent, RunContext, RunFiles } from './context.ts';
 import { failure, finishRun } from './finish.ts';
@@ -63,9 +64,11 @@ export function createSkillExecutor(k: RunContext, callSkill: CallSkill): Execut
       pending: ArtifactRow[];
       onCall: () => void;
       ended: AbortController;
+      secrets: RunSecrets;
     },
   ): Promise<SandboxResult> {
     const v = target.version;
+    const { redact } = run.secrets;
     const host = createRunHost({
       runId: row.id,
       orgId: row.org_id,
@@ -76,11 +79,16 @@ export function createSkillExecutor(k: RunContext, callSkill: CallSkill): Execut
       blobs: deps.blobs,
       clock: deps.clock,
       pending: run.pending,
-      onLog: (line) => events.emit(row.id, { event: 'log', data: line }),
-      onArtifact: (artifact) => events.emit(row.id, { event: 'artifact', data: toArtifact(artifact) }),
+      onLog: (line) => events.emit(row.id, { event: 'log', data: redact(line) }),
+      onArtifact: (artifact) => {
+        // The pending row itself is redacted: it is what gets stored.
+        Object.assign(artifact, redact({ name: artifact.name, mime_type: artifact.mime_type }));
+        events.emit(row.id, { event: 'artifact', data: toArtifact(artifact) });
+      },
+      // Children hide this run's secrets too (what it passes them, what they echo back).
       callSkill: (name, childInput, options) => {
         run.onCall();
-        return callSkill(scope, name, childInput, options);
+        return callSkill({ ...scope, redact }, name, childInput, options);
       },
       fetch: deps.fetch,
     });
@@ -92,7 +100,7 @@ export function createSkillExecutor(k: RunContext, callSkill: CallSkill): Execut
       modules: v.modules,
       sourceMaps: v.sourceMaps,
       input: run.input ?? null,
-      secrets: await deps.secrets.resolve(row.org_id, v.secrets),
+      secrets: run.secrets.values,
       limits: limitsFor(k.maxima, v, run.timeoutMs),
       deadline: scope.deadline,
       depth: scope.depth,
@@ -117,6 +125,8 @@ export function createSkillExecutor(k: RunContext, callSkill: CallSkill): Execut
     let composed = false;
     events.emit(row.id, { event: 'status', data: { id: row.id, status: 'running' } });
     let result = notRunnable(target.version);
+    // What the run stores may carry secrets: its own, and its parent's (an input the parent wrote).
+    let seal = (r: SandboxResult) => (parent.redact ? parent.redact(r) : r);
     if (!result) {
       const ended = new AbortController();
       const scope = scopeOf(parent, ended.signal);
@@ -124,7 +134,10 @@ export function createSkillExecutor(k: RunContext, callSkill: CallSkill): Execut
         const onCall = () => {
           composed = true;
         };
-        result = await sandboxRun(row, scope, target, { input, files, timeoutMs, pending, onCall, ended });
+        const secrets = await secretsForRun(deps.secrets, deps.clock, parent.caller, target, parent.redact);
+        seal = secrets.seal;
+        if (secrets.notice) events.emit(row.id, { event: 'log', data: secrets.notice });
+        result = await sandboxRun(row, scope, target, { input, files, timeoutMs, pending, onCall, ended, secrets });
       } catch (error) {
         deps.logger.error({ err: error, run_id: row.id }, 'sandbox failed');
         result = failure('failed', 'infrastructure_error', 'The sandbox could not run the skill');
@@ -132,6 +145,6 @@ export function createSkillExecutor(k: RunContext, callSkill: CallSkill): Execut
         await endChildren(scope, ended);
       }
     }
-    return finishRun(k, row, result, startedMs, pending, composed);
+    return finishRun(k, row, seal(result), startedMs, pending, composed);
   };
 }

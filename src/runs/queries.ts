@@ -72,7 +72,7 @@ export function createRunQueries(k: RunContext) {
   const { store, events } = k;
 
   async function getRow(caller: Caller, id: string): Promise<RunRow> {
-    const row = UUID.test(id) ? await store.getRun(caller.orgId, id) : undefined;
+    const row = UUID.test(id) ? await store.getVisibleRun(caller, id) : undefined;
     if (!row) throw new AppError('not_found', `Run "${id}" not found`);
     return row;
   }
@@ -101,7 +101,7 @@ export function createRunQueries(k: RunContext) {
       parentRunId: query.parent_run_id,
       since: query.since,
     };
-    const page = await store.listRuns(caller.orgId, filter, query);
+    const page = await store.listRuns(caller, filter, query);
     return capPage((await withArtifacts(page.data)).map(listed), page.next_cursor);
   }
 
@@ -153,7 +153,10 @@ export function createRunQueries(k: RunContext) {
 
     async getArtifact(caller: Caller, id: string): Promise<ArtifactRow> {
       const row = UUID.test(id) ? await store.getArtifact(caller.orgId, id) : undefined;
-      if (!row) throw new AppError('not_found', `Artifact "${id}" not found`);
+      // An artifact is as visible as the run that wrote it.
+      if (!row || !(await store.getVisibleRun(caller, row.run_id))) {
+        throw new AppError('not_found', `Artifact "${id}" not found`);
+      }
       return row;
     },
   };

@@ -52,6 +52,8 @@ export interface Target {
   skillId: string;
   skillName: string;
   version: RuntimeVersion;
+  /** Read when the run was resolved (versions are cached, their status is not): drafts get no secret values. */
+  status: 'draft' | 'published' | 'deprecated';
 }
 
 export const isFinal = (status: RunStatus) => (FINAL_STATUSES as readonly RunStatus[]).includes(status);

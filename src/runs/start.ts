@@ -3,7 +3,8 @@
  * outcome, never an exception. Runs in flight in this process are tracked so they can be cancelled and drained.
  */
 import { v7 as uuidv7 } from 'uuid';
-import { type Caller, requireRole } from '../auth/caller.ts';
+import { recordAudit } from '../audit/audit.ts';
+import { type Caller, hasRole } from '../auth/caller.ts';
 import { AppError } from '../errors.ts';
 import { jsonValueProblem } from '../json-bounds.ts';
 import { MAX_INPUT_BYTES } from '../runtime/io-validation.ts';
@@ -94,7 +95,7 @@ export function createRunStarter(
      * Unknown skills and versions are not_found; everything after the row is written is a run outcome.
      */
     async start(caller: Caller, request: RunRequest, files: RunFiles = new Map()) {
-      requireRole(caller, 'author', 'run skills');
+      // Any member runs what they can see; drafts need an author or higher (checked where targets resolve).
       checkInputs(request);
       const { target, steps } = await resolve(caller, request);
       const timeoutMs = timeoutFor(k.maxima, request.timeout_ms, target?.version);
@@ -108,7 +109,15 @@ export function createRunStarter(
         target,
       });
       const controller = new AbortController();
-      await store.insertRun(row);
+      await deps.db.transaction(async (q) => {
+        await store.insertRun(row, q);
+        await recordAudit(q, deps.clock, caller, {
+          action: 'run.start',
+          targetType: 'run',
+          targetId: row.id,
+          data: { skill: row.skill_name ?? row.kind, version: row.version, async: Boolean(request.async) },
+        });
+      });
       events.open(row.id);
       const done = execute(caller, row, request, { target, steps, files, timeoutMs, signal: controller.signal });
       live.set(row.id, { controller, done });
@@ -121,9 +130,12 @@ export function createRunStarter(
 
     /** Cancels a queued or running run; answers with the run once it has ended. */
     async cancel(caller: Caller, id: string): Promise<RunDto> {
-      requireRole(caller, 'author', 'cancel runs');
       const row = await parts.queries.getRow(caller, id);
+      if (row.user_id !== caller.userId && !hasRole(caller, 'admin')) {
+        throw new AppError('forbidden', 'Only the member who started a run, or an admin, may cancel it');
+      }
       if (isFinal(row.status)) throw new AppError('conflict', `Run ${id} already ended with status ${row.status}`);
+      await recordAudit(deps.db, deps.clock, caller, { action: 'run.cancel', targetType: 'run', targetId: id });
       const running = live.get(id);
       if (running) {
         running.controller.abort();

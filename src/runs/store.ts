@@ -1,7 +1,9 @@
 /** The runs concern's SQL: run rows, their outcome, and artifact rows. Rows and their mapping are in `rows.ts`. */
+import type { Caller } from '../auth/caller.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { keysetPage } from '../db/pagination.ts';
 import { Where } from '../db/where.ts';
+import { runVisible, viewer } from '../skills/visibility.ts';
 import type { ArtifactRow, RunRow } from './rows.ts';
 
 export type RunOutcome = Pick<
@@ -44,8 +46,9 @@ async function writeOutcome(q: Queryable, id: string, outcome: RunOutcome, artif
 
 export function createRunStore(db: Database) {
   return {
-    async insertRun(row: RunRow) {
-      await db.query(
+    /** Inserts a run row (in the transaction `q` when given). */
+    async insertRun(row: RunRow, q: Queryable = db) {
+      await q.query(
         `insert into skill_runs (id, org_id, skill_id, skill_version_id, parent_run_id, user_id, status, input_json,
            created_at, started_at, skill_name, version, kind, depth)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
@@ -96,9 +99,32 @@ export function createRunStore(db: Database) {
       return row;
     },
 
-    /** A page of an org's runs, newest first. */
-    listRuns(orgId: string, filter: RunFilter, page: { cursor?: string; limit: number }) {
-      const where = new Where(['r.org_id = $1'], [orgId]);
+    /**
+     * A run the caller may see: it, or a run it is part of (a composition shows its whole tree to whoever may see
+     * the composition), is visible to them.
+     */
+    async getVisibleRun(caller: Caller, id: string): Promise<RunRow | undefined> {
+      const where = new Where();
+      const run = where.param(id);
+      const org = where.param(caller.orgId);
+      const visible = runVisible('cr', viewer(where, caller));
+      const [row] = await db.query<RunRow>(
+        `with recursive chain (id, parent_run_id) as (
+           select id, parent_run_id from skill_runs where id = ${run} and org_id = ${org}
+           union all
+           select p.id, p.parent_run_id from skill_runs p join chain on p.id = chain.parent_run_id
+         )
+         select r.* from skill_runs r where r.id = ${run} and r.org_id = ${org} and exists (
+           select 1 from chain join skill_runs cr on cr.id = chain.id where ${visible})`,
+        where.params,
+      );
+      return row;
+    },
+
+    /** A page of the runs the caller may see, newest first. */
+    listRuns(caller: Caller, filter: RunFilter, page: { cursor?: string; limit: number }) {
+      const where = new Where();
+      where.add(() => runVisible('r', viewer(where, caller)));
       if (filter.status) where.add((p) => `r.status = ${p}`, filter.status);
       if (filter.skillId) where.add((p) => `r.skill_id = ${p}::uuid`, filter.skillId);
       if (filter.skillName) where.add((p) => `r.skill_name = ${p}`, filter.skillName);

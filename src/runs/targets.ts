@@ -1,5 +1,5 @@
 /** Resolves what a run executes: a skill (name or id, as the caller sees it) and a version of it. */
-import type { Caller } from '../auth/caller.ts';
+import { type Caller, requireRole } from '../auth/caller.ts';
 import type { Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import type { Registry } from '../skills/registry.ts';
@@ -28,20 +28,28 @@ export function createTargets(db: Database, registry: Registry) {
   }
 
   return {
-    /** `version` is a semantic version, or "latest"/none for the highest published one. Unknown: not_found. */
+    /**
+     * `version` is a semantic version, or "latest"/none for the highest published one. Unknown (or not visible to
+     * the caller): not_found. A draft runs for authors and up only (viewers run published versions).
+     */
     async resolve(caller: Caller, ref: string, version?: string): Promise<Target> {
       const skill = await registry.findSkill(caller, ref);
-      let versionId: string | undefined | null;
       if (!version || version === 'latest') {
-        versionId = skill.latest_version_id;
-        if (!versionId) {
+        if (!skill.latest_version_id) {
           throw new AppError('not_found', `Skill "${skill.name}" has no published version; name one with "version"`);
         }
-      } else {
-        versionId = await lookups.findVersionId(skill.id, version);
-        if (!versionId) throw new AppError('not_found', `Skill "${skill.name}" has no version ${version}`);
+        const target = await runtimeVersion(skill.latest_version_id);
+        return { skillId: skill.id, skillName: skill.name, version: target, status: 'published' };
       }
-      return { skillId: skill.id, skillName: skill.name, version: await runtimeVersion(versionId) };
+      const found = await lookups.findVisibleVersion(caller, skill.id, version);
+      if (!found) throw new AppError('not_found', `Skill "${skill.name}" has no version ${version}`);
+      if (found.status === 'draft') requireRole(caller, 'author', 'run draft versions');
+      return {
+        skillId: skill.id,
+        skillName: skill.name,
+        version: await runtimeVersion(found.id),
+        status: found.status,
+      };
     },
 
     /** A file of a version's bundle (for ctx.resources); the version was resolved for the caller already. */

@@ -77,8 +77,8 @@ export function createVersionPublisher(deps: { registry: Registry; runs: () => R
     async publish(caller: Caller, versionId: string, options: { requireTests: boolean }): Promise<SkillVersionDto> {
       const { registry } = deps;
       if (options.requireTests) {
-        requireRole(caller, 'publisher', 'publish versions');
         const version = await registry.findVersion(caller, versionId);
+        requireRole(caller, 'publisher', 'publish versions');
         if (version.status !== 'draft') {
           throw new AppError(
             'conflict',

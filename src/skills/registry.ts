@@ -73,7 +73,7 @@ function createReads(store: SkillStore, deps: RegistryDeps) {
 
     async listVersions(caller: Caller, ref: string, query: { status?: string; cursor?: string; limit: number }) {
       const skill = await store.findSkill(caller, ref);
-      const page = await store.listVersions(skill.id, { status: query.status }, query);
+      const page = await store.listVersions(caller, skill.id, { status: query.status }, query);
       return mapPage(page, toVersionSummary);
     },
 
@@ -101,8 +101,10 @@ export function createRegistry(deps: RegistryDeps) {
     return { skill: toSkillSummary(skill), version: await reads.getVersion(caller, versionId), warnings };
   }
 
+  /** The skill, if the caller sees it (404 otherwise) and may change it (403 otherwise). */
   async function editable(caller: Caller, ref: string, what: string): Promise<SkillRow> {
     const skill = await store.findSkill(caller, ref);
+    requireRole(caller, 'author', what === 'edit' ? 'edit skills' : 'upload versions');
     if (!canEdit(caller, skill)) {
       throw new AppError('forbidden', `Only the owner or a publisher may ${what} "${skill.name}"`);
     }
@@ -146,9 +148,8 @@ export function createRegistry(deps: RegistryDeps) {
       bundle: Bundle,
       options: { publish: boolean; version?: string },
     ): Promise<UploadResult> {
-      requireRole(caller, 'author', 'upload versions');
-      if (options.publish) requireRole(caller, 'publisher', 'publish versions');
       const skill = await editable(caller, ref, 'add versions to');
+      if (options.publish) requireRole(caller, 'publisher', 'publish versions');
       if (bundle.manifest.name !== skill.name) {
         throw new AppError(
           'unprocessable',
@@ -172,7 +173,6 @@ export function createRegistry(deps: RegistryDeps) {
       ref: string,
       patch: { description?: string; tags?: string[]; visibility?: 'user' | 'org' },
     ) {
-      requireRole(caller, 'author', 'edit skills');
       const skill = await editable(caller, ref, 'edit');
       await store.updateSkill(caller, skill.id, patch);
       return toSkillSummary(await store.findSkill(caller, skill.id));
@@ -187,8 +187,8 @@ export function createRegistry(deps: RegistryDeps) {
     },
 
     async setStatus(caller: Caller, versionId: string, target: 'published' | 'deprecated') {
-      requireRole(caller, 'publisher', target === 'published' ? 'publish versions' : 'deprecate versions');
       const row = await store.findVersion(caller, versionId);
+      requireRole(caller, 'publisher', target === 'published' ? 'publish versions' : 'deprecate versions');
       const from = target === 'published' ? 'draft' : 'published';
       if (row.status !== from) {
         throw new AppError(

@@ -1,16 +1,7 @@
-/** SQL fragments of the skill tables, written once and used by every query that needs them (router included). */
-
 /**
- * Skills a user may see within their organisation: not deleted, and either org-visible or their own.
- *
- * @example
- * `select 1 from skills s where s.org_id = $1 and ${visibleTo('s', '$2')}`
+ * SQL fragments of the skill tables, written once and used by every query that needs them (router included). Who may
+ * see which rows is in `visibility.ts`.
  */
-export const visibleTo = (skill: string, userId: string) =>
-  `${skill}.deleted_at is null and (${skill}.visibility = 'org' or ${skill}.owner_id = ${userId})`;
-
-/** Skills (alias `s`) the caller sees, with `$1` = org id and `$2` = user id. */
-export const VISIBLE = `s.org_id = $1 and ${visibleTo('s', '$2')}`;
 
 /** Versions (alias `v`) from the highest semantic version down; a release ranks above its prereleases. */
 export const LATEST_VERSION_ORDER = `v.version_major desc, v.version_minor desc, v.version_patch desc,

@@ -3,6 +3,7 @@
  * entry in it; the registry decides who may do what, this module only writes.
  */
 import { v7 as uuidv7 } from 'uuid';
+import { recordAudit } from '../audit/audit.ts';
 import type { Caller } from '../auth/caller.ts';
 import type { Clock } from '../clock.ts';
 import type { Database, Queryable } from '../db/database.ts';
@@ -34,13 +35,8 @@ export interface NewVersion {
   warnings: FieldError[];
 }
 
-async function audit({ q, clock, caller }: Tx, action: string, targetType: string, targetId: string, data = {}) {
-  await q.query(
-    `insert into audit_log (id, org_id, actor_id, action, target_type, target_id, data, created_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [uuidv7(), caller.orgId, caller.userId, action, targetType, targetId, JSON.stringify(data), clock.now()],
-  );
-}
+const audit = ({ q, clock, caller }: Tx, action: string, targetType: string, targetId: string, data = {}) =>
+  recordAudit(q, clock, caller, { action, targetType, targetId, data });
 
 async function insertSkill(tx: Tx, input: NewSkill): Promise<string> {
   const { q, clock, caller } = tx;
@@ -76,9 +72,9 @@ async function insertVersionRow(
     await q.query(
       `insert into skill_versions (id, skill_id, org_id, name, version, version_major, version_minor, version_patch,
          version_prerelease, status, description, instructions, entrypoint, tags, metadata, inputs, outputs, warnings,
-         sha256, size_bytes, file_count, created_by, created_at, published_at)
+         sha256, size_bytes, file_count, created_by, created_at, published_at, published_by)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-         $23, $24)`,
+         $23, $24, $25)`,
       [
         id,
         skill.id,
@@ -104,6 +100,7 @@ async function insertVersionRow(
         caller.userId,
         now,
         v.publish ? now : null,
+        v.publish ? caller.userId : null,
       ],
     );
   } catch (error) {
@@ -214,11 +211,13 @@ export function createSkillWrites(db: Database, clock: Clock) {
 
     setVersionStatus: (caller: Caller, version: VersionRow, target: 'published' | 'deprecated') =>
       write(caller, async (tx) => {
-        const column = target === 'published' ? 'published_at' : 'deprecated_at';
-        await tx.q.query(`update skill_versions set status = $2, ${column} = $3 where id = $1`, [
+        // Who published a version is recorded: publishers read the runs of the skills they publish.
+        const set = target === 'published' ? 'published_at = $3, published_by = $4' : 'deprecated_at = $3';
+        await tx.q.query(`update skill_versions set status = $2, ${set} where id = $1`, [
           version.id,
           target,
           clock.now(),
+          ...(target === 'published' ? [caller.userId] : []),
         ]);
         if (target === 'published') {
           await syncSkillFromVersion(tx, version.skill_id, version.description, version.tags);

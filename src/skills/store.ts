@@ -10,9 +10,10 @@ import { keysetPage } from '../db/pagination.ts';
 import { UUID, Where } from '../db/where.ts';
 import { AppError } from '../errors.ts';
 import type { SkillRow, VersionRow } from './rows.ts';
-import { LATEST_VERSION_JOIN, SKILL_COLUMNS, VISIBLE } from './sql.ts';
+import { LATEST_VERSION_JOIN, SKILL_COLUMNS } from './sql.ts';
 import { createFileStore } from './store-files.ts';
 import { createSkillWrites } from './store-writes.ts';
+import { skillVisible, versionVisible, viewer } from './visibility.ts';
 
 export interface SkillFilter {
   tag?: string;
@@ -21,9 +22,22 @@ export interface SkillFilter {
   q?: string;
 }
 
-/** Conditions of a skill listing: visible to the caller, then the filters; `$1`/`$2` are org and user. */
+/** Skills (alias `s`) the caller sees. */
+function visibleSkills(caller: Caller): Where {
+  const where = new Where();
+  return where.add(() => skillVisible('s', viewer(where, caller)));
+}
+
+/** Versions (alias `v` of skill `s`) the caller sees. */
+function visibleVersions(caller: Caller): Where {
+  const where = new Where();
+  const v = viewer(where, caller);
+  return where.add(() => `${skillVisible('s', v)} and ${versionVisible('v', 's', v)}`);
+}
+
+/** Conditions of a skill listing: visible to the caller, then the filters. */
 function skillFilter(caller: Caller, filter: SkillFilter): Where {
-  const where = new Where([VISIBLE], [caller.orgId, caller.userId]);
+  const where = visibleSkills(caller);
   if (filter.tag) where.add((p) => `${p} = any(s.tags)`, filter.tag.toLowerCase());
   if (filter.visibility) where.add((p) => `s.visibility = ${p}`, filter.visibility);
   return where;
@@ -34,10 +48,10 @@ const likePattern = (q: string) => `%${q.replace(/[%_\\]/g, '\\$&')}%`;
 export function createSkillLookups(db: Queryable) {
   return {
     async findSkill(caller: Caller, ref: string): Promise<SkillRow> {
-      const column = UUID.test(ref) ? 's.id::text' : 's.name';
+      const where = visibleSkills(caller).add((p) => `${UUID.test(ref) ? 's.id::text' : 's.name'} = ${p}`, ref);
       const [row] = await db.query<SkillRow>(
-        `select ${SKILL_COLUMNS} from skills s ${LATEST_VERSION_JOIN} where ${VISIBLE} and ${column} = $3`,
-        [caller.orgId, caller.userId, ref],
+        `select ${SKILL_COLUMNS} from skills s ${LATEST_VERSION_JOIN} where ${where.sql}`,
+        where.params,
       );
       if (!row) throw new AppError('not_found', `Skill "${ref}" not found`);
       return row;
@@ -45,21 +59,27 @@ export function createSkillLookups(db: Queryable) {
 
     async findVersion(caller: Caller, versionId: string): Promise<VersionRow> {
       if (!UUID.test(versionId)) throw new AppError('not_found', `Skill version "${versionId}" not found`);
+      const where = visibleVersions(caller).add((p) => `v.id = ${p}`, versionId);
       const [row] = await db.query<VersionRow>(
-        `select v.* from skill_versions v join skills s on s.id = v.skill_id where ${VISIBLE} and v.id = $3`,
-        [caller.orgId, caller.userId, versionId],
+        `select v.* from skill_versions v join skills s on s.id = v.skill_id where ${where.sql}`,
+        where.params,
       );
       if (!row) throw new AppError('not_found', `Skill version "${versionId}" not found`);
       return row;
     },
 
-    /** The id of a version of a skill by its semantic version. */
-    async findVersionId(skillId: string, version: string): Promise<string | undefined> {
-      const [row] = await db.query<{ id: string }>(
-        'select id from skill_versions where skill_id = $1 and version = $2',
-        [skillId, version],
+    /** A version of a visible skill by its semantic version, if the caller may see it. */
+    async findVisibleVersion(
+      caller: Caller,
+      skillId: string,
+      version: string,
+    ): Promise<{ id: string; status: VersionRow['status'] } | undefined> {
+      const where = visibleVersions(caller).add((a, b) => `v.skill_id = ${a} and v.version = ${b}`, skillId, version);
+      const [row] = await db.query<{ id: string; status: VersionRow['status'] }>(
+        `select v.id, v.status from skill_versions v join skills s on s.id = v.skill_id where ${where.sql}`,
+        where.params,
       );
-      return row?.id;
+      return row;
     },
 
     /** A page of the skills the caller sees, newest first. */
@@ -95,17 +115,31 @@ export function createSkillLookups(db: Queryable) {
     },
 
     /** Every skill with a published version the caller can see (for prompt blocks), at most 500. */
-    listAllPublished: (caller: Caller) =>
-      db.query<SkillRow>(
+    listAllPublished(caller: Caller) {
+      const where = visibleSkills(caller);
+      return db.query<SkillRow>(
         `select ${SKILL_COLUMNS} from skills s ${LATEST_VERSION_JOIN}
-         where ${VISIBLE} and lv.id is not null order by s.name limit 500`,
-        [caller.orgId, caller.userId],
-      ),
+         where ${where.sql} and lv.id is not null order by s.name limit 500`,
+        where.params,
+      );
+    },
 
-    listVersions(skillId: string, filter: { status?: string }, page: { cursor?: string; limit: number }) {
-      const where = new Where(['v.skill_id = $1'], [skillId]);
+    /** A page of a skill's versions the caller may see (drafts only to those who may see them). */
+    listVersions(
+      caller: Caller,
+      skillId: string,
+      filter: { status?: string },
+      page: { cursor?: string; limit: number },
+    ) {
+      const where = visibleVersions(caller).add((p) => `v.skill_id = ${p}`, skillId);
       if (filter.status) where.add((p) => `v.status = ${p}`, filter.status);
-      return keysetPage<VersionRow>(db, { select: 'v.*', from: 'skill_versions v', alias: 'v', where, ...page });
+      return keysetPage<VersionRow>(db, {
+        select: 'v.*',
+        from: 'skill_versions v join skills s on s.id = v.skill_id',
+        alias: 'v',
+        where,
+        ...page,
+      });
     },
 
     /** Whether the org has ever had a skill (deleted ones count). */

@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createApp } from '../../src/api/app.ts';
 import type { Role } from '../../src/auth/caller.ts';
-import { createTokenService } from '../../src/auth/tokens.ts';
+import { createTokenService, type TokenServiceOptions } from '../../src/auth/tokens.ts';
 import type { Clock } from '../../src/clock.ts';
 import type { Embedder } from '../../src/router/embedder.ts';
 import { createIndexer } from '../../src/router/indexer.ts';
 import { createLocalEmbedder } from '../../src/router/local-embedder.ts';
-import { deriveSecretsKey } from '../../src/runs/secrets.ts';
 import { createSandbox, type ProcessSandbox } from '../../src/runtime/sandbox.ts';
 import type { Sandbox } from '../../src/runtime/types.ts';
+import { deriveSecretsKey } from '../../src/secrets/service.ts';
 import { createLocalBlobStore } from '../../src/storage/local-blob-store.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
 import { type Backend, createTestDatabase } from './db.ts';
@@ -58,10 +58,13 @@ async function releaseSandbox() {
  * An app built from real parts on a fresh database, plus helpers to call it as a given user. Skills are embedded
  * in the background by a local embedder (or `options.embedder`); `indexed()` waits until they are.
  */
-export async function createTestApp(backend: Backend, options: { embedder?: Embedder } = {}) {
+export async function createTestApp(
+  backend: Backend,
+  options: { embedder?: Embedder; tokens?: TokenServiceOptions } = {},
+) {
   const { db, drop } = await createTestDatabase(backend);
   const clock = testClock();
-  const tokens = createTokenService(TEST_SECRET, clock);
+  const tokens = createTokenService(TEST_SECRET, clock, options.tokens);
   const logs = captureLogs();
   const embedder = options.embedder ?? createLocalEmbedder();
   const indexer = createIndexer({ db, embedder, logger: logs.logger, retryBaseMs: 50 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../src/auth/caller.ts';
 import { createTestApp, publishSkill, type TestApp } from '../helpers/app.ts';
 import { bundleForm, skillMd, zipOf } from '../helpers/bundles.ts';
 import { backends } from '../helpers/db.ts';
@@ -15,7 +16,7 @@ const skill = (name: string, description: string, extra: Record<string, unknown>
 
 describe.each(backends)('skill router API on %s', (backend) => {
   let t: TestApp;
-  const search = async (body: Record<string, unknown>, as?: { user?: string; org?: string }) => {
+  const search = async (body: Record<string, unknown>, as?: { user?: string; org?: string; role?: Role }) => {
     const res = await t.request('/skills/search', { method: 'POST', json: body, as });
     expect(res.status).toBe(200);
     return (await res.json()) as { results: Hit[]; embedding: { provider: string; used: boolean } };
@@ -90,17 +91,23 @@ describe.each(backends)('skill router API on %s', (backend) => {
     expect(names(pdfIn.results)).toEqual(['pdf-merge-split']);
   });
 
-  it('shows only what the caller may see; drafts only when asked', async () => {
-    const alice = names((await search({ query: 'merge pdf files', top_k: 50 })).results);
-    expect(alice).toContain('pdf-merge-split');
-    expect(alice).not.toContain('pdf-other-org');
-    expect(alice).not.toContain('pdf-private');
-    expect(alice).not.toContain('pdf-draft-only');
-    const bob = names((await search({ query: 'merge pdf files', top_k: 50 }, { user: 'bob' })).results);
+  it('shows only what the caller may see; drafts only when asked, and only to who may see them', async () => {
+    const query = { query: 'merge pdf files', top_k: 50 };
+    const carol = { user: 'carol', role: 'author' as const };
+    const author = names((await search(query, carol)).results);
+    expect(author).toContain('pdf-merge-split');
+    expect(author).not.toContain('pdf-other-org');
+    expect(author).not.toContain('pdf-private');
+    expect(names((await search({ ...query, include_drafts: true }, carol)).results)).not.toContain('pdf-draft-only');
+    const bob = names((await search(query, { user: 'bob', role: 'author' })).results);
     expect(bob).toContain('pdf-private');
-    const globex = names((await search({ query: 'merge pdf files', top_k: 50 }, { org: 'globex' })).results);
+    const globex = names((await search(query, { org: 'globex' })).results);
     expect(globex).toEqual(['pdf-other-org']);
-    const drafts = names((await search({ query: 'merge pdf files', top_k: 50, include_drafts: true })).results);
+    // alice is an admin: she sees bob's user skill, and drafts when she asks for them.
+    const admin = names((await search(query)).results);
+    expect(admin).toContain('pdf-private');
+    expect(admin).not.toContain('pdf-draft-only');
+    const drafts = names((await search({ ...query, include_drafts: true })).results);
     expect(drafts).toContain('pdf-draft-only');
   });
 

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '../../src/auth/caller.ts';
 import type { RunEvent } from '../../src/runs/events.ts';
-import { createSecretStore } from '../../src/runs/secrets.ts';
 import { createRunService, type RunService } from '../../src/runs/service.ts';
 import type { Sandbox, SandboxResult } from '../../src/runtime/types.ts';
+import { createSecrets } from '../../src/secrets/service.ts';
 import { buildBundle } from '../../src/skills/bundle.ts';
 import { createRegistry } from '../../src/skills/registry.ts';
 import { createLocalBlobStore } from '../../src/storage/local-blob-store.ts';
@@ -81,7 +81,7 @@ describe.each(backends)('run events on %s', (backend) => {
       sandbox: gated.sandbox,
       blobs: createLocalBlobStore(artifactsDir),
       registry,
-      secrets: createSecretStore({ db, clock }),
+      secrets: createSecrets({ db, clock }),
     });
   });
   afterAll(async () => {

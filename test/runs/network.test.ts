@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseRange } from '../../src/api/artifacts/artifacts.handlers.ts';
 import { safeResourcePath } from '../../src/runs/host.ts';
 import { guardedFetch, hostAllowed, isPublicAddress } from '../../src/runs/network.ts';
-import { decryptSecret, deriveSecretsKey, encryptSecret } from '../../src/runs/secrets.ts';
+import { decryptSecret, deriveSecretsKey, encryptSecret } from '../../src/secrets/crypto.ts';
 
 describe('network guard', () => {
   it.each([

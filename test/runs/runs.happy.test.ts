@@ -224,10 +224,18 @@ describe.each(backends)('runs API on %s', (backend) => {
     expect(Buffer.from(row!.ciphertext).toString('latin1')).not.toContain('s3cr3t');
     expect((await t.request('/secrets', { as: { role: 'publisher' } })).status).toBe(403);
 
-    await publishCode(t, 'secret-user', 'export default (_: any, ctx: any) => ({ ...ctx.secrets });', {
-      secrets: ['API_KEY', 'MISSING'],
+    await publishCode(
+      t,
+      'secret-user',
+      "export default (_: any, ctx: any) => ({ names: Object.keys(ctx.secrets), raw: ctx.secrets.API_KEY, reversed: ctx.secrets.API_KEY.split('').reverse().join('') });",
+      { secrets: ['API_KEY', 'MISSING'] },
+    );
+    // The skill gets the decrypted value; the value itself never reaches the run record.
+    expect((await run(t, { skill: 'secret-user', input: {} })).body.output).toEqual({
+      names: ['API_KEY'],
+      raw: '[REDACTED]',
+      reversed: 't3rc3s',
     });
-    expect((await run(t, { skill: 'secret-user', input: {} })).body.output).toEqual({ API_KEY: 's3cr3t' });
     expect((await t.request('/secrets/OTHER', { method: 'DELETE' })).status).toBe(204);
     expect((await t.request('/secrets/OTHER', { method: 'DELETE' })).status).toBe(404);
   });

@@ -48,12 +48,15 @@ describe.each(backends)('runs security on %s', (backend) => {
     expect((await run(t, { skill: 'org-a-skill', input: {} }, other)).status).toBe(404);
   });
 
-  it('lets a viewer read runs but not start or cancel them', async () => {
+  it("lets a viewer run published skills and read their own runs, not another member's", async () => {
     const viewer = { user: 'vera', role: 'viewer' as const };
-    expect((await t.request(`/runs/${runId}`, { as: viewer })).status).toBe(200);
-    expect((await t.request(artifactUrl, { as: viewer })).status).toBe(200);
-    const refused = await run(t, { skill: 'org-a-skill', input: {} }, viewer);
-    expect(refused.status).toBe(403);
-    expect((await run(t, { skill: 'org-a-skill', input: {} }, { user: 'ann', role: 'author' })).status).toBe(201);
+    expect((await t.request(`/runs/${runId}`, { as: viewer })).status).toBe(404);
+    expect((await t.request(artifactUrl, { as: viewer })).status).toBe(404);
+    const own = await run(t, { skill: 'org-a-skill', input: {} }, viewer);
+    expect(own.status).toBe(201);
+    expect((await t.request(`/runs/${own.body.id}`, { as: viewer })).status).toBe(200);
+    expect((await t.request(own.body.artifacts[0].url, { as: viewer })).status).toBe(200);
+    const listed = (await (await t.request('/runs', { as: viewer })).json()) as Json;
+    expect(listed.data.map((r: Json) => r.id)).toEqual([own.body.id]);
   });
 });

@@ -41,7 +41,9 @@ describe.each(backends)('registry access control on %s', (backend) => {
       as: { user: 'alice' },
     });
     expect((await t.request('/skills/private-one', { as: { user: 'alice' } })).status).toBe(200);
-    expect((await t.request('/skills/private-one', { as: { user: 'bob' } })).status).toBe(404);
+    expect((await t.request('/skills/private-one', { as: { user: 'bob', role: 'publisher' } })).status).toBe(404);
+    // Admins see every skill of their organisation.
+    expect((await t.request('/skills/private-one', { as: { user: 'bob', role: 'admin' } })).status).toBe(200);
   });
 
   it('roles: viewers read, authors upload drafts, publishers publish', async () => {

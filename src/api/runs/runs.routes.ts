@@ -50,7 +50,7 @@ export const create = createRoute({
   tags: ['Runs'],
   summary: 'Run a skill (or a chain / parallel composition); synchronous unless async is true',
   description:
-    'Needs role author or higher. 201: the finished run, whatever its status (a failing skill is a failed run, not ' +
+    'Any member runs the published versions they see; a draft needs role author or higher. 201: the finished run, whatever its status (a failing skill is a failed run, not ' +
     'an HTTP error; invalid input is a failed run with error.type invalid_input and error.errors; an ' +
     'instruction-only skill is a failed run with not_runnable). 202 with async: the queued run. 404: unknown ' +
     'skill or version. Multipart: a "request" JSON part and file parts for ctx.files.',
@@ -75,7 +75,7 @@ export const list = createRoute({
   method: 'get',
   path: '/runs',
   tags: ['Runs'],
-  summary: "List the organisation's runs, newest first",
+  summary: 'List the runs the caller may see (their own; an admin all), newest first',
   request: { query: RunListQuery },
   responses: { 200: json(RunPageSchema, 'A page of runs'), ...errorResponses },
 });
@@ -102,7 +102,7 @@ export const cancel = createRoute({
   method: 'post',
   path: '/runs/{id}/cancel',
   tags: ['Runs'],
-  summary: 'Cancel a queued or running run (role author); answers once it has stopped',
+  summary: 'Cancel a queued or running run (who started it, or an admin); answers once it has stopped',
   request: { params: RunIdParam },
   responses: { 200: json(RunSchema, 'The cancelled run'), ...errorResponses, ...conflictResponse },
 });

@@ -26,10 +26,10 @@ export const SearchBodySchema = z
       description: 'Only skills with an output of this media type (`type/*` for any subtype)',
       example: 'text/csv',
     }),
-    include_drafts: z
-      .boolean()
-      .default(false)
-      .openapi({ description: "Rank each skill's newest version even when it is a draft", example: false }),
+    include_drafts: z.boolean().default(false).openapi({
+      description: "Rank each skill's newest version even when it is a draft (drafts the caller may see)",
+      example: false,
+    }),
     min_score: z.number().optional().openapi({
       description: 'Drop results whose fused score is below this (scores compare within one query)',
       example: 0,

@@ -1,14 +1,31 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { AppEnv } from '../context.ts';
-import type { ListRoute, PutRoute, RemoveRoute } from './secrets.routes.ts';
+import type {
+  LegacyListRoute,
+  LegacyPutRoute,
+  LegacyRemoveRoute,
+  ListRoute,
+  PutRoute,
+  RemoveRoute,
+} from './secrets.routes.ts';
 
-export const put: RouteHandler<PutRoute, AppEnv> = async (c) =>
-  c.json(await c.var.services.secrets.put(c.var.caller, c.req.valid('param').name, c.req.valid('json').value), 200);
+/** `/orgs/{org}/secrets` names the organisation; the legacy `/secrets` routes act in the caller's. */
+type Put = RouteHandler<PutRoute, AppEnv> & RouteHandler<LegacyPutRoute, AppEnv>;
+type List = RouteHandler<ListRoute, AppEnv> & RouteHandler<LegacyListRoute, AppEnv>;
+type Remove = RouteHandler<RemoveRoute, AppEnv> & RouteHandler<LegacyRemoveRoute, AppEnv>;
 
-export const list: RouteHandler<ListRoute, AppEnv> = async (c) =>
-  c.json({ data: await c.var.services.secrets.list(c.var.caller) }, 200);
+const orgOf = (c: { req: { param(name: string): string | undefined }; var: AppEnv['Variables'] }) =>
+  c.req.param('org') ?? c.var.caller.orgId;
 
-export const remove: RouteHandler<RemoveRoute, AppEnv> = async (c) => {
-  await c.var.services.secrets.remove(c.var.caller, c.req.valid('param').name);
+export const put = (async (c) => {
+  const { name } = c.req.valid('param');
+  return c.json(await c.var.services.secrets.put(c.var.caller, orgOf(c), name, c.req.valid('json').value), 200);
+}) as Put;
+
+export const list = (async (c) =>
+  c.json({ data: await c.var.services.secrets.list(c.var.caller, orgOf(c)) }, 200)) as List;
+
+export const remove = (async (c) => {
+  await c.var.services.secrets.remove(c.var.caller, orgOf(c), c.req.valid('param').name);
   return c.body(null, 204);
-};
+}) as Remove;

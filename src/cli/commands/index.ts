@@ -7,6 +7,7 @@ import { reindex } from './reindex.ts';
 import { run } from './run.ts';
 import { search } from './search.ts';
 import { test } from './test.ts';
+import { token } from './token.ts';
 import { validate } from './validate.ts';
 
 export type Command = (args: string[], io: Io) => Promise<number>;
@@ -22,4 +23,5 @@ export const COMMANDS: Record<string, Command> = {
   search,
   login,
   reindex,
+  token,
 };
