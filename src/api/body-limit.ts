@@ -58,12 +58,13 @@ export const storableRequest: MiddlewareHandler = async (c, next) => {
   }
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (c.req.raw.body && (type === 'application/json' || type.endsWith('+json'))) {
-    // Read once here; validators reuse the cached text.
-    const problem = jsonTextProblem(await c.req.text());
-    if (problem)
+    // A copy is read, so later middleware (a route's own, smaller limit) and validators find the body unread.
+    const problem = jsonTextProblem(await c.req.raw.clone().text());
+    if (problem) {
       throw new AppError('invalid_request', `The JSON body ${problem}`, {
         errors: [{ field: 'body', message: problem }],
       });
+    }
   }
   await next();
 };
