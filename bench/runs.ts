@@ -4,43 +4,19 @@
  * Run: npm run bench:runs -- [runs] [concurrency]
  */
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { zipSync } from 'fflate';
-import { createApp } from '../src/api/app.ts';
-import { createTokenService } from '../src/auth/tokens.ts';
-import { systemClock } from '../src/clock.ts';
-import { migrate } from '../src/db/migrate.ts';
-import { createPgliteDatabase } from '../src/db/pglite.ts';
-import { createSandbox } from '../src/runtime/sandbox.ts';
-import { deriveSecretsKey } from '../src/secrets/service.ts';
-import { createLocalBlobStore } from '../src/storage/local-blob-store.ts';
-import { createLogger } from '../src/telemetry/logger.ts';
+import { createBenchApp } from './app.ts';
 import { benchRunsDirect, type RunsBenchResult } from './runs-direct.ts';
 import { measureConcurrent } from './stats.ts';
 
 const runs = Number(process.argv[2] ?? 1000);
 const concurrency = Number(process.argv[3] ?? 4);
 const workers = availableParallelism();
-const SECRET = 'bench-secret-that-is-at-least-32-characters';
 
 async function benchHttp(concurrency: number): Promise<RunsBenchResult> {
-  const db = await createPgliteDatabase({});
-  await migrate(db);
-  const dir = mkdtempSync(join(tmpdir(), 'bench-runs-'));
-  const sandbox = createSandbox({ size: workers });
-  const tokens = createTokenService(SECRET, systemClock);
-  const app = createApp({
-    db,
-    clock: systemClock,
-    logger: createLogger({ level: 'silent' }),
-    tokens,
-    sandbox,
-    blobs: createLocalBlobStore(dir),
-    secretsKey: deriveSecretsKey(SECRET),
-  });
-  const auth = `Bearer ${await tokens.issue({ userId: 'bench', orgId: 'bench', role: 'admin' })}`;
+  const { app, db, auth: authFor, close } = await createBenchApp({ size: workers });
+  const auth = await authFor('bench', 'bench');
   try {
     const enc = new TextEncoder();
     const zip = zipSync({
@@ -72,9 +48,7 @@ async function benchHttp(concurrency: number): Promise<RunsBenchResult> {
     if (n < runs) throw new Error(`only ${n} runs persisted`);
     return result;
   } finally {
-    await sandbox.close();
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 }
 

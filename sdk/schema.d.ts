@@ -5303,6 +5303,13 @@ export interface components {
              * @example 4
              */
             duration_ms: number | null;
+            /**
+             * @description Listings only: fields too large to list, shown as {truncated, bytes} (logs: the first lines); GET /runs/{id} has them whole
+             * @example [
+             *       "output"
+             *     ]
+             */
+            truncated?: ("input" | "output" | "logs")[];
         };
         /** @description Why a run did not succeed */
         RunError: {

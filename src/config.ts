@@ -54,6 +54,10 @@ export const ConfigSchema = z.object({
    * server also stops when that shell goes away (see main.ts).
    */
   npm_lifecycle_event: optionalString,
+  /** RSS ceiling of one sandbox worker process: a run that pushes its worker past it ends with memory_limit. */
+  RUN_WORKER_MAX_RSS_MB: positiveInt(2048),
+  /** Default request body limit; uploads (32 MB) and run requests (32 MB) have their own. */
+  MAX_JSON_BODY_BYTES: positiveInt(1024 * 1024),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

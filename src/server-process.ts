@@ -10,7 +10,9 @@ const SHUTDOWN_DEADLINE_MS = 30_000;
 
 /** Starts the server and keeps it until the process is told to stop; then closes it and exits. */
 export async function serveUntilStopped(config: Config): Promise<void> {
-  const server = await startServer(config);
+  // Signals are taken before the server starts: a stop asked for during start-up (a slow first start) waits for the
+  // start, then closes, so the data folder's lock is always released.
+  const starting = startServer(config);
   let stopping = false;
   const stop = async (reason: string) => {
     if (stopping) return;
@@ -20,7 +22,8 @@ export async function serveUntilStopped(config: Config): Promise<void> {
       process.stderr.write(`open-skills: shutdown took over ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting\n`);
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS).unref();
-    await server.close();
+    const server = await starting.catch(() => undefined);
+    await server?.close();
     process.exit(0);
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
@@ -34,4 +37,5 @@ export async function serveUntilStopped(config: Config): Promise<void> {
       if (process.ppid !== parent) void stop(`the npm process that started it (parent ${parent}) exited`);
     }, 500).unref();
   }
+  await starting;
 }

@@ -6,17 +6,19 @@ import { issueDevAdminToken, loadOrCreateDevSecret } from './auth/dev-secret.ts'
 import { createTokenService, remoteIdentityProvider } from './auth/tokens.ts';
 import { systemClock } from './clock.ts';
 import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { openDatabase } from './db/open.ts';
 import { embedderFromConfig } from './router/from-config.ts';
 import { createIndexer } from './router/indexer.ts';
+import { recoverInterruptedRuns } from './runs/recovery.ts';
 import { createSandbox } from './runtime/sandbox.ts';
 import { deriveSecretsKey } from './secrets/service.ts';
 import { loadExamples } from './skills/examples.ts';
 import { createRegistry } from './skills/registry.ts';
 import { createLocalBlobStore } from './storage/local-blob-store.ts';
 import { createS3BlobStore } from './storage/s3-blob-store.ts';
-import { createLogger } from './telemetry/logger.ts';
+import { createLogger, type Logger } from './telemetry/logger.ts';
 
 export interface RunningServer {
   /** Where users reach it: PUBLIC_URL, else the address it listens on. */
@@ -24,6 +26,33 @@ export interface RunningServer {
   /** The port it listens on (PORT 0 picks a free one). */
   port: number;
   close(): Promise<void>;
+}
+
+/** How often runs orphaned by a dead replica are looked for (PostgreSQL only). */
+const RECOVERY_INTERVAL_MS = 60_000;
+/** Slack past a run's longest life (its maximum timeout) before it counts as orphaned on PostgreSQL. */
+const RECOVERY_GRACE_MS = 60_000;
+
+/**
+ * Ends the runs a dead process left open (`runs/recovery.ts`). Embedded: every open run, once (the data folder is
+ * this process's alone). PostgreSQL: runs older than the longest a run may live, now and every minute; returns the
+ * function that stops the sweep.
+ */
+async function recoverRuns(db: Database, config: Config, logger: Logger): Promise<() => void> {
+  const sweep = async (embedded: boolean) => {
+    const now = new Date();
+    const createdBefore = embedded ? now : new Date(now.getTime() - config.MAX_RUN_TIMEOUT_MS - RECOVERY_GRACE_MS);
+    const ended = await recoverInterruptedRuns(db, { now, createdBefore });
+    if (ended > 0) logger.warn({ runs: ended }, 'runs left open by a stopped server ended as infrastructure_error');
+  };
+  await sweep(db.kind === 'pglite');
+  if (db.kind === 'pglite') return () => {};
+  const timer = setInterval(
+    () => void sweep(false).catch((error) => logger.error({ err: error }, 'run recovery failed')),
+    RECOVERY_INTERVAL_MS,
+  );
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** Wires configuration into real dependencies and starts listening. */
@@ -35,6 +64,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const db = await openDatabase({ postgresUrl: config.POSTGRES_URL, dataDir });
   const applied = await migrate(db);
   logger.info({ database: db.kind, applied }, 'database ready');
+  const stopRecovery = await recoverRuns(db, config, logger);
 
   const dev = config.JWT_SECRET ? undefined : loadOrCreateDevSecret(dataDir);
   const tokens = createTokenService(config.JWT_SECRET ?? dev!.secret, systemClock, {
@@ -51,7 +81,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
   logger.info({ embedder: embedder.key }, 'skill router ready');
 
   // Skills run in supervised worker processes (RUN_WORKERS, 0 = one per core); artifacts go to S3 when configured.
-  const sandbox = createSandbox({ size: config.RUN_WORKERS || undefined });
+  const sandbox = createSandbox({
+    size: config.RUN_WORKERS || undefined,
+    maxWorkerRssMb: config.RUN_WORKER_MAX_RSS_MB,
+  });
   const blobs = config.S3_BUCKET
     ? createS3BlobStore({
         bucket: config.S3_BUCKET,
@@ -75,6 +108,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     blobs,
     secretsKey,
     runLimits,
+    maxBodyBytes: config.MAX_JSON_BODY_BYTES,
     publicUrl: config.PUBLIC_URL,
   });
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
@@ -119,6 +153,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     url,
     port,
     async close() {
+      stopRecovery();
       // Stop accepting, drop idle keep-alive connections, wind the work down, then cut what is still open (event
       // streams end when their runs do), so a stop never waits on a client.
       const closed = new Promise<void>((done) => server.close(() => done()));

@@ -17,19 +17,20 @@ import { createRegistry } from '../skills/registry.ts';
 import { artifactsRouter } from './artifacts/artifacts.index.ts';
 import { recordDenied } from './audit/audit.handlers.ts';
 import { auditRouter } from './audit/audit.index.ts';
+import { bodyLimits, DEFAULT_MAX_BODY_BYTES, storableRequest } from './body-limit.ts';
 import type { AppDeps, AppServices } from './context.ts';
 import { docsRouter } from './docs/docs.index.ts';
 import { healthRouter } from './health/health.index.ts';
-import { importsRouter } from './imports/imports.index.ts';
+import { importsBodyLimits, importsRouter } from './imports/imports.index.ts';
 import { labelsRouter } from './labels/labels.index.ts';
 import { meRouter } from './me/me.index.ts';
 import { membersRouter } from './members/members.index.ts';
 import { onError, onNotFound } from './problem.ts';
 import { createRouter } from './router.ts';
-import { runsRouter } from './runs/runs.index.ts';
+import { runsBodyLimits, runsRouter } from './runs/runs.index.ts';
 import { searchRouter } from './search/search.index.ts';
 import { secretsRouter } from './secrets/secrets.index.ts';
-import { skillsRouter } from './skills/skills.index.ts';
+import { skillsBodyLimits, skillsRouter } from './skills/skills.index.ts';
 import { tokensRouter } from './tokens/tokens.index.ts';
 import { triggersRouter } from './triggers/triggers.index.ts';
 import { versionsRouter } from './versions/versions.index.ts';
@@ -81,6 +82,15 @@ export function createApp(deps: AppDeps) {
   });
   app.onError(onError);
   app.notFound(onNotFound);
+  // Every route has a body limit: the default, or a larger one its router declares.
+  app.use(
+    '*',
+    bodyLimits(deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, [
+      ...skillsBodyLimits,
+      ...runsBodyLimits,
+      ...importsBodyLimits,
+    ]),
+  );
 
   // Public routes come before the auth middleware, so they answer without a token.
   app.route('/', healthRouter);
@@ -92,6 +102,7 @@ export function createApp(deps: AppDeps) {
     bearerAuth(() => services.authenticate),
   );
   app.use('*', recordDenied);
+  app.use('*', storableRequest);
   app.route('/', meRouter);
   app.route('/', tokensRouter);
   app.route('/', membersRouter);

@@ -37,6 +37,8 @@ export interface AppDeps {
   blobs?: BlobStore;
   /** 32-byte key for secrets at rest (`deriveSecretsKey(JWT secret)`); without it the secrets API answers 503. */
   secretsKey?: Uint8Array;
+  /** Default request body limit in bytes (MAX_JSON_BODY_BYTES); uploads and runs declare larger ones. */
+  maxBodyBytes?: number;
   /** Server maxima for runs (MAX_RUN_TIMEOUT_MS, MAX_RUN_MEMORY_MB). */
   runLimits?: { maxTimeoutMs?: number; maxMemoryMb?: number };
 }

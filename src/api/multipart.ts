@@ -5,6 +5,7 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { AppError } from '../errors.ts';
+import { jsonTextProblem } from '../json-bounds.ts';
 import { extractArchive, type RawFile } from '../skills/archive.ts';
 import { type Bundle, buildBundle } from '../skills/bundle.ts';
 import { DEFAULT_BUNDLE_LIMITS, formatBytes } from '../skills/limits.ts';
@@ -21,8 +22,14 @@ export function jsonPart<T extends z.ZodType>(schema: T, description: string, ex
     .union([z.string(), FilePartSchema])
     .openapi({ type: 'string', description, example })
     .transform(async (part, ctx) => {
+      const text = typeof part === 'string' ? part : await part.text();
+      const problem = jsonTextProblem(text);
+      if (problem) {
+        ctx.addIssue({ code: 'custom', message: problem });
+        return z.NEVER;
+      }
       try {
-        return JSON.parse(typeof part === 'string' ? part : await part.text()) as unknown;
+        return JSON.parse(text) as unknown;
       } catch {
         ctx.addIssue({ code: 'custom', message: 'must be JSON' });
         return z.NEVER;

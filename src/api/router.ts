@@ -1,8 +1,6 @@
 import { OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../errors.ts';
-import { formatBytes } from '../skills/limits.ts';
 import type { AppEnv } from './context.ts';
 import { fieldErrors } from './problem.ts';
 
@@ -59,17 +57,3 @@ export function perContentType<R extends RouteConfig>(router: AppRouter, route: 
     request: { ...route.request, body: { ...body, required: false } },
   };
 }
-
-/**
- * Refuses a request body past `maxBytes` with a 413 problem, before it is read whole.
- *
- * @example
- * router.use('/skills/:id/labels/:label', limitBody(4 * 1024, 'A label body'));
- */
-export const limitBody = (maxBytes: number, what = 'The body'): MiddlewareHandler =>
-  bodyLimit({
-    maxSize: maxBytes,
-    onError: () => {
-      throw new AppError('payload_too_large', `${what} is larger than ${formatBytes(maxBytes)}`);
-    },
-  });

@@ -6,7 +6,7 @@
 
 import { AppError } from '../errors.ts';
 import { runLimits } from '../runs/limits.ts';
-import { inputError } from '../runs/validate.ts';
+import { inputError } from '../runtime/io-validation.ts';
 import { buildModuleMap, moduleKey } from '../runtime/module-map.ts';
 import { emptyUsage } from '../runtime/protocol.ts';
 import { createSandbox } from '../runtime/sandbox.ts';
@@ -140,7 +140,7 @@ export async function runLocalCases(
   sandbox?: Sandbox,
 ): Promise<CaseReport<LocalCaseResult>[]> {
   if (!skill.entrypoint) throw new CliError(`${dir}: SKILL.md has no entrypoint, so there is nothing to run`);
-  const own = sandbox ? undefined : createSandbox({ size: 1, concurrency: 1, warmIsolates: 1 });
+  const own = sandbox ? undefined : createSandbox({ size: 1, warmIsolates: 1 });
   try {
     return await runCases(suite, localExecutor(dir, skill, (sandbox ?? own)!), onCase);
   } finally {

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -25,7 +25,34 @@ export class DataDirLockedError extends Error {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** State and start time (clock ticks after boot) of a process, from /proc (Linux); undefined when unknown. */
+function procStat(pid: number): { state: string; startTime: string } | undefined | null {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch (error) {
+    // No such process (null), or no /proc on this system (undefined).
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' && existsSync('/proc/self/stat') ? null : undefined;
+  }
+  // The command name (2nd field) is in parentheses and may contain spaces: read after its closing one.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { state: fields[0] ?? '', startTime: fields[19] ?? '' };
+}
+
+/** This process's identity in the lock file: pid, and its start time where /proc tells it (pids are reused). */
+function lockText(): string {
+  const started = procStat(process.pid)?.startTime;
+  return started ? `${process.pid} ${started}` : String(process.pid);
+}
+
+/**
+ * Whether the process that wrote the lock still runs. A zombie (dead, not yet reaped by its parent) and a new
+ * process that reuses the pid do not hold the lock: a restart right after a crash must work.
+ */
+function holderAlive(pid: number, startTime: string | undefined): boolean {
+  const stat = procStat(pid);
+  if (stat === null) return false;
+  if (stat) return stat.state !== 'Z' && stat.state !== 'X' && (!startTime || startTime === stat.startTime);
   try {
     process.kill(pid, 0);
     return true;
@@ -35,16 +62,17 @@ function isAlive(pid: number): boolean {
 }
 
 /** Takes the pid lock beside the data folder; a lock left by a dead process is taken over. */
-function acquireLock(lockFile: string): () => void {
+export function acquireLock(lockFile: string): () => void {
   try {
-    writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+    writeFileSync(lockFile, lockText(), { flag: 'wx' });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    const holder = Number.parseInt(readFileSync(lockFile, 'utf8'), 10);
-    if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
+    const [pidText, startTime] = readFileSync(lockFile, 'utf8').trim().split(' ');
+    const holder = Number.parseInt(pidText ?? '', 10);
+    if (Number.isInteger(holder) && holder !== process.pid && holderAlive(holder, startTime)) {
       throw new DataDirLockedError(lockFile, holder);
     }
-    writeFileSync(lockFile, String(process.pid));
+    writeFileSync(lockFile, lockText());
   }
   return () => rmSync(lockFile, { force: true });
 }

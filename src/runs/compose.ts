@@ -4,11 +4,13 @@
  */
 import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../errors.ts';
+import { jsonValueProblem } from '../json-bounds.ts';
+import { MAX_INPUT_BYTES } from '../runtime/io-validation.ts';
 import { HostCallError, type RunUsage, type SandboxResult } from '../runtime/types.ts';
 import type { Parent, RunContext } from './context.ts';
-import type { CallSkill, ExecuteSkill } from './execute.ts';
+import { type CallSkill, type ExecuteSkill, endChildren } from './execute.ts';
 import { failure, finishRun } from './finish.ts';
-import { MAX_DEPTH, timeoutFor } from './limits.ts';
+import { MAX_DEPTH, MAX_TREE_RUNS, timeoutFor } from './limits.ts';
 import { EMPTY_USAGE, newRunRow, type RunRow, type Target } from './rows.ts';
 import type { RunDto, RunStep } from './schemas.ts';
 
@@ -35,8 +37,30 @@ const stepFailure = (i: number, child: RunDto, usage: RunUsage): SandboxResult =
 export function createComposition(k: RunContext, execute: ExecuteSkill) {
   const { deps, events, store } = k;
 
-  /** Starts a child run under `parent` and waits for it. */
-  async function runChild(parent: Parent, target: Target, input: unknown): Promise<RunDto> {
+  /**
+   * Starts a child run under `parent` and waits for it. The tree's run cap and the input's bounds are checked
+   * before any row is written; the child is tracked by its parent, which cancels it if it ends first.
+   */
+  function runChild(parent: Parent, target: Target, input: unknown): Promise<RunDto> {
+    const problem = jsonValueProblem(input);
+    if (problem) throw new HostCallError('skill_error', `The input of ${target.skillName} ${problem}`);
+    if (JSON.stringify(input ?? null).length > MAX_INPUT_BYTES) {
+      throw new HostCallError(
+        'limit_exceeded',
+        `The input of ${target.skillName} is larger than ${MAX_INPUT_BYTES} bytes`,
+      );
+    }
+    if (parent.tree.runs >= MAX_TREE_RUNS) {
+      throw new HostCallError('limit_exceeded', `The run started more than ${MAX_TREE_RUNS} runs below it`);
+    }
+    parent.tree.runs++;
+    const child = startChild(parent, target, input);
+    parent.children.add(child);
+    void child.finally(() => parent.children.delete(child));
+    return child;
+  }
+
+  async function startChild(parent: Parent, target: Target, input: unknown): Promise<RunDto> {
     const row = newRunRow(parent.caller, deps.clock.now(), {
       id: uuidv7(),
       status: 'running',
@@ -50,7 +74,7 @@ export function createComposition(k: RunContext, execute: ExecuteSkill) {
     await store.insertRun(row);
     events.open(row.id);
     events.emit(parent.runId, { event: 'child', data: { id: row.id, skill: target.skillName, status: 'running' } });
-    const child: Parent = { ...parent, runId: row.id, depth: parent.depth + 1 };
+    const child: Parent = { ...parent, runId: row.id, depth: parent.depth + 1, children: new Set() };
     const remaining = Math.max(1, parent.deadline - Date.now());
     const timeoutMs = Math.min(timeoutFor(k.maxima, undefined, target.version), remaining);
     const dto = await execute(row, child, target, input, new Map(), timeoutMs);
@@ -106,13 +130,20 @@ export function createComposition(k: RunContext, execute: ExecuteSkill) {
     const startedMs = performance.now();
     events.emit(row.id, { event: 'status', data: { id: row.id, status: 'running' } });
     let result: SandboxResult;
+    const ended = new AbortController();
+    const scope: Parent = { ...parent, signal: AbortSignal.any([parent.signal, ended.signal]), children: new Set() };
     try {
       const usage = { ...EMPTY_USAGE };
       result =
-        row.kind === 'chain' ? await chain(parent, steps, input, usage) : await parallel(parent, steps, input, usage);
+        row.kind === 'chain' ? await chain(scope, steps, input, usage) : await parallel(scope, steps, input, usage);
     } catch (error) {
-      deps.logger.error({ err: error, run_id: row.id }, 'composite run failed');
-      result = failure('failed', 'infrastructure_error', 'The composite run could not be completed');
+      if (error instanceof HostCallError) result = failure('failed', error.type, error.message);
+      else {
+        deps.logger.error({ err: error, run_id: row.id }, 'composite run failed');
+        result = failure('failed', 'infrastructure_error', 'The composite run could not be completed');
+      }
+    } finally {
+      await endChildren(scope, ended);
     }
     return finishRun(k, row, result, startedMs, [], true);
   }

@@ -30,6 +30,13 @@ export interface RunServiceDeps {
 /** Files sent with a run, by name, for ctx.files. */
 export type RunFiles = ReadonlyMap<string, Uint8Array>;
 
+/** What every run below one root run shares. */
+export interface RunTree {
+  rootRunId: string;
+  /** Runs started below the root so far (capped by MAX_TREE_RUNS). */
+  runs: number;
+}
+
 /** A running run as its children see it: they inherit its caller, deadline and cancellation. */
 export interface Parent {
   caller: Caller;
@@ -37,7 +44,11 @@ export interface Parent {
   /** Epoch ms shared by the whole composition. */
   deadline: number;
   depth: number;
+  /** Aborted when the run is cancelled, or when its parent ends (un-awaited children do not outlive it). */
   signal: AbortSignal;
+  tree: RunTree;
+  /** Child runs in flight; the run waits for them (cancelled) before its own row is final. */
+  children: Set<Promise<unknown>>;
   /** Hides the secret values of this run and its ancestors from what its children store; none at the top. */
   redact?: Redact;
 }

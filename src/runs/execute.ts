@@ -1,8 +1,10 @@
 /**
- * Executing one skill whose run row exists with status running: input checks, limits, secrets and the run's
- * host, the sandbox, output checks, then `finishRun`. Never throws: every failure becomes the run's outcome.
+ * Executing one skill whose run row exists with status running: limits, secrets and the run's host, the sandbox
+ * (which checks the input and the output against the declared ones, off the API's event loop), then `finishRun`.
+ * Never throws: every failure becomes the run's outcome. Children the skill started and did not await are
+ * cancelled when it ends, and its row is final only after theirs.
  */
-import type { SandboxResult } from '../runtime/types.ts';
+import type { SandboxJob, SandboxResult } from '../runtime/types.ts';
 import { type RunSecrets, secretsForRun } from '../secrets/for-run.ts';
 import type { RuntimeVersion } from '../skills/runnable.ts';
 import type { Parent, RunContext, RunFiles } from './context.ts';
@@ -11,7 +13,6 @@ import { createRunHost } from './host.ts';
 import { limitsFor } from './limits.ts';
 import { type ArtifactRow, type RunRow, type Target, toArtifact } from './rows.ts';
 import type { RunDto } from './schemas.ts';
-import { inputError, validateOutput } from './validate.ts';
 
 /** `ctx.callSkill` of a running skill: runs a child of `parent` and resolves with its output. */
 export type CallSkill = (
@@ -30,25 +31,22 @@ export type ExecuteSkill = (
   timeoutMs: number,
 ) => Promise<RunDto>;
 
-/** Why the run cannot start: invalid input, or a version with instructions only. */
-function refusal(v: RuntimeVersion, input: unknown, files: RunFiles): SandboxResult | undefined {
-  const invalid = inputError(v, input, new Set(files.keys()));
-  if (invalid) return failure('failed', invalid.type, invalid.message, invalid.errors);
-  if (!v.entrypoint) {
-    const message = `${v.name} ${v.version} has instructions only (no entrypoint); an agent reads its SKILL.md instead`;
-    return failure('failed', 'not_runnable', message);
-  }
-  return undefined;
+/** A version with instructions only cannot run. */
+function notRunnable(v: RuntimeVersion): SandboxResult | undefined {
+  if (v.entrypoint) return undefined;
+  const message = `${v.name} ${v.version} has instructions only (no entrypoint); an agent reads its SKILL.md instead`;
+  return failure('failed', 'not_runnable', message);
 }
 
-/** A succeeded result whose output breaks the declared outputs becomes a skill error. */
-function checkOutput(v: RuntimeVersion, result: SandboxResult, pending: ArtifactRow[]): SandboxResult {
-  if (result.status !== 'succeeded') return result;
-  const written = new Set(pending.flatMap((a) => [a.name, a.id]));
-  const errors = validateOutput(v, result.output, written);
-  if (errors.length === 0) return result;
-  const message = 'The output does not match the declared outputs';
-  return { ...failure('failed', 'skill_error', message, errors), logs: result.logs, usage: result.usage };
+/** A copy of `parent` whose children are cancelled by `ended` too. */
+function scopeOf(parent: Parent, ended: AbortSignal): Parent {
+  return { ...parent, signal: AbortSignal.any([parent.signal, ended]), children: new Set() };
+}
+
+/** Ends the children a run left behind: cancels them and waits until each has its final row. */
+export async function endChildren(scope: Parent, ended: AbortController): Promise<void> {
+  ended.abort();
+  await Promise.allSettled([...scope.children]);
 }
 
 export function createSkillExecutor(k: RunContext, callSkill: CallSkill): ExecuteSkill {
@@ -57,7 +55,7 @@ export function createSkillExecutor(k: RunContext, callSkill: CallSkill): Execut
   /** Runs the skill in the sandbox with a host bound to this run. */
   async function sandboxRun(
     row: RunRow,
-    parent: Parent,
+    scope: Parent,
     target: Target,
     run: {
       input: unknown;
@@ -65,6 +63,7 @@ export function createSkillExecutor(k: RunContext, callSkill: CallSkill): Execut
       timeoutMs: number;
       pending: ArtifactRow[];
       onCall: () => void;
+      ended: AbortController;
       secrets: RunSecrets;
     },
   ): Promise<SandboxResult> {
@@ -75,7 +74,7 @@ export function createSkillExecutor(k: RunContext, callSkill: CallSkill): Execut
       orgId: row.org_id,
       version: v,
       files: run.files,
-      deadline: parent.deadline,
+      deadline: scope.deadline,
       readResource: (path) => k.targets.readResource(v.id, path),
       blobs: deps.blobs,
       clock: deps.clock,
@@ -89,11 +88,12 @@ export function createSkillExecutor(k: RunContext, callSkill: CallSkill): Execut
       // Children hide this run's secrets too (what it passes them, what they echo back).
       callSkill: (name, childInput, options) => {
         run.onCall();
-        return callSkill({ ...parent, redact }, name, childInput, options);
+        return callSkill({ ...scope, redact }, name, childInput, options);
       },
       fetch: deps.fetch,
     });
-    const job = {
+    const { inputs, outputs, inputSchema, outputSchema } = v;
+    const job: SandboxJob = {
       runId: row.id,
       skill: { id: target.skillId, name: v.name, version: v.version },
       entrypoint: v.entrypoint!,
@@ -102,10 +102,21 @@ export function createSkillExecutor(k: RunContext, callSkill: CallSkill): Execut
       input: run.input ?? null,
       secrets: run.secrets.values,
       limits: limitsFor(k.maxima, v, run.timeoutMs),
-      deadline: parent.deadline,
-      depth: parent.depth,
+      deadline: scope.deadline,
+      depth: scope.depth,
+      tenant: row.org_id,
+      parentRunId: row.parent_run_id ?? undefined,
+      treeId: scope.tree.rootRunId,
+      io: { contract: { inputs, outputs, inputSchema, outputSchema }, files: [...run.files.keys()] },
     };
-    return deps.sandbox.execute(job, host, parent.signal);
+    try {
+      return await deps.sandbox.execute(job, host, scope.signal);
+    } finally {
+      // Children still running are cancelled, then host calls still in flight (an artifact write or a child the
+      // skill did not await) end with the run.
+      run.ended.abort();
+      await host.close();
+    }
   }
 
   return async (row, parent, target, input, files, timeoutMs) => {
@@ -113,10 +124,12 @@ export function createSkillExecutor(k: RunContext, callSkill: CallSkill): Execut
     const pending: ArtifactRow[] = [];
     let composed = false;
     events.emit(row.id, { event: 'status', data: { id: row.id, status: 'running' } });
-    let result = refusal(target.version, input, files);
-    // A refused input was written by the parent run, if any: it may carry the parent's secrets.
+    let result = notRunnable(target.version);
+    // What the run stores may carry secrets: its own, and its parent's (an input the parent wrote).
     let seal = (r: SandboxResult) => (parent.redact ? parent.redact(r) : r);
     if (!result) {
+      const ended = new AbortController();
+      const scope = scopeOf(parent, ended.signal);
       try {
         const onCall = () => {
           composed = true;
@@ -124,12 +137,13 @@ export function createSkillExecutor(k: RunContext, callSkill: CallSkill): Execut
         const secrets = await secretsForRun(deps.secrets, deps.clock, parent.caller, target, parent.redact);
         seal = secrets.seal;
         if (secrets.notice) events.emit(row.id, { event: 'log', data: secrets.notice });
-        result = await sandboxRun(row, parent, target, { input, files, timeoutMs, pending, onCall, secrets });
+        result = await sandboxRun(row, scope, target, { input, files, timeoutMs, pending, onCall, ended, secrets });
       } catch (error) {
         deps.logger.error({ err: error, run_id: row.id }, 'sandbox failed');
         result = failure('failed', 'infrastructure_error', 'The sandbox could not run the skill');
+      } finally {
+        await endChildren(scope, ended);
       }
-      result = checkOutput(target.version, result, pending);
     }
     return finishRun(k, row, seal(result), startedMs, pending, composed);
   };

@@ -6,6 +6,10 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MEMORY_MB = 64;
 /** How deep ctx.callSkill may nest. */
 export const MAX_DEPTH = 5;
+/** Runs one root run may start below it in all (ctx.callSkill, chain and parallel steps, at any depth). */
+export const MAX_TREE_RUNS = 50;
+/** Children of one root run that may run at once; more wait for one of them to end. */
+export const MAX_TREE_CONCURRENCY = 4;
 
 /** The server's caps on every run (MAX_RUN_TIMEOUT_MS, MAX_RUN_MEMORY_MB). */
 export interface RunMaxima {

@@ -3,6 +3,7 @@
  * rebuilt from its row when it has finished, polled when it runs on another replica).
  */
 import type { Caller } from '../auth/caller.ts';
+import { encodeCursor } from '../db/pagination.ts';
 import { UUID } from '../db/where.ts';
 import { AppError } from '../errors.ts';
 import type { RunStatus } from '../runtime/types.ts';
@@ -24,6 +25,48 @@ export interface RunListQuery {
 
 /** How often a stream of a run live on another replica re-reads its row. */
 const POLL_MS = 250;
+/** In listings, an input, output or log list larger than this (as JSON) is summarised; GET /runs/{id} has it. */
+export const LISTED_FIELD_BYTES = 8 * 1024;
+/** A page of runs stops growing past this size; `next_cursor` continues after its last run. */
+export const LIST_PAGE_BYTES = 1024 * 1024;
+
+const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value ?? null));
+
+/** How many of `items`, from the first, fit in `maxBytes` as JSON. */
+function countWithin(items: unknown[], maxBytes: number): number {
+  let size = 0;
+  for (let i = 0; i < items.length; i++) {
+    size += jsonBytes(items[i]);
+    if (size > maxBytes) return i;
+  }
+  return items.length;
+}
+
+/** A run as listings show it: large inputs, outputs and logs replaced by their size, named in `truncated`. */
+export function listed(run: RunDto): RunDto {
+  const truncated: NonNullable<RunDto['truncated']> = [];
+  const out = { ...run };
+  for (const field of ['input', 'output'] as const) {
+    const bytes = jsonBytes(run[field]);
+    if (bytes > LISTED_FIELD_BYTES) {
+      out[field] = { truncated: true, bytes };
+      truncated.push(field);
+    }
+  }
+  if (jsonBytes(run.logs) > LISTED_FIELD_BYTES) {
+    out.logs = run.logs.slice(0, countWithin(run.logs, LISTED_FIELD_BYTES));
+    truncated.push('logs');
+  }
+  return truncated.length ? { ...out, truncated } : out;
+}
+
+/** Cuts a page at LIST_PAGE_BYTES (never below one run); the cursor then points after the last run kept. */
+function capPage(runs: RunDto[], nextCursor: string | null) {
+  const kept = runs.slice(0, Math.max(1, countWithin(runs, LIST_PAGE_BYTES)));
+  if (kept.length === runs.length) return { data: runs, next_cursor: nextCursor };
+  const last = kept.at(-1)!;
+  return { data: kept, next_cursor: encodeCursor({ createdAt: last.created_at, id: last.id }) };
+}
 
 export function createRunQueries(k: RunContext) {
   const { store, events } = k;
@@ -59,7 +102,7 @@ export function createRunQueries(k: RunContext) {
       since: query.since,
     };
     const page = await store.listRuns(caller, filter, query);
-    return { data: await withArtifacts(page.data), next_cursor: page.next_cursor };
+    return capPage((await withArtifacts(page.data)).map(listed), page.next_cursor);
   }
 
   /** The events of a finished run, from its row and its children's. */

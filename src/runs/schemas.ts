@@ -31,6 +31,14 @@ export const RunSchema = z
     started_at: timestamp('When it started').nullable(),
     finished_at: timestamp('When it ended').nullable(),
     duration_ms: z.number().int().nullable().meta({ description: 'From start to end', example: 4 }),
+    truncated: z
+      .array(z.enum(['input', 'output', 'logs']))
+      .optional()
+      .meta({
+        description:
+          'Listings only: fields too large to list, shown as {truncated, bytes} (logs: the first lines); GET /runs/{id} has them whole',
+        example: ['output'],
+      }),
   })
   .meta({ id: 'Run' });
 

@@ -6,6 +6,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { recordAudit } from '../audit/audit.ts';
 import { type Caller, hasRole } from '../auth/caller.ts';
 import { AppError } from '../errors.ts';
+import { jsonValueProblem } from '../json-bounds.ts';
+import { MAX_INPUT_BYTES } from '../runtime/io-validation.ts';
 import type { CompositeStep, Composition } from './compose.ts';
 import type { Parent, RunContext, RunFiles } from './context.ts';
 import type { ExecuteSkill } from './execute.ts';
@@ -38,6 +40,25 @@ export function createRunStarter(
     return { target, steps };
   }
 
+  /** Inputs past the size limit or that the database cannot store are refused before a row is written. */
+  function checkInputs(request: RunRequest): void {
+    const inputs: [string, unknown][] = [
+      ['body.input', request.input],
+      ...(request.chain ?? request.parallel ?? []).map((s, i): [string, unknown] => [`body.steps.${i}.input`, s.input]),
+    ];
+    for (const [field, input] of inputs) {
+      const bytes = Buffer.byteLength(JSON.stringify(input ?? null));
+      if (bytes > MAX_INPUT_BYTES) {
+        throw new AppError('payload_too_large', `The input is ${bytes} bytes; at most ${MAX_INPUT_BYTES} are allowed`, {
+          errors: [{ field, message: `larger than ${MAX_INPUT_BYTES} bytes` }],
+        });
+      }
+      const problem = jsonValueProblem(input);
+      if (problem)
+        throw new AppError('invalid_request', `The input ${problem}`, { errors: [{ field, message: problem }] });
+    }
+  }
+
   /** Runs a started row to its end (a queued one is marked running first). */
   async function execute(
     caller: Caller,
@@ -57,6 +78,8 @@ export function createRunStarter(
         deadline: Date.now() + plan.timeoutMs,
         depth: 0,
         signal: plan.signal,
+        tree: { rootRunId: row.id, runs: 0 },
+        children: new Set(),
       };
       return plan.target
         ? await parts.execute(row, parent, plan.target, request.input, plan.files, plan.timeoutMs)
@@ -73,6 +96,7 @@ export function createRunStarter(
      */
     async start(caller: Caller, request: RunRequest, files: RunFiles = new Map()) {
       // Any member runs what they can see; drafts need an author or higher (checked where targets resolve).
+      checkInputs(request);
       const { target, steps } = await resolve(caller, request);
       const timeoutMs = timeoutFor(k.maxima, request.timeout_ms, target?.version);
       const row = newRunRow(caller, deps.clock.now(), {

@@ -34,10 +34,12 @@ export type WorkerMessage =
   | { t: 'ready' }
   | { t: 'pong'; n: number }
   | { t: 'hostCall'; rid: number; callId: number; op: HostOp; args: unknown }
-  | { t: 'result'; rid: number; result: WorkerRunResult; retire?: boolean };
+  | { t: 'result'; rid: number; result: WorkerRunResult; retire?: boolean }
+  /** Every run has ended and its isolate is disposed; `retire`: replace this worker rather than reuse it. */
+  | { t: 'idle'; retire: boolean };
 
-export function emptyUsage(wallMs = 0): RunUsage {
-  return { wall_ms: wallMs, cpu_ms: 0, memory_peak_bytes: 0 };
+export function emptyUsage(wallMs = 0, memoryPeakBytes = 0): RunUsage {
+  return { wall_ms: wallMs, cpu_ms: 0, memory_peak_bytes: memoryPeakBytes };
 }
 
 /** A result for a run that ended without the worker reporting one (crash, cancel, hard kill). */

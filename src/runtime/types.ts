@@ -5,6 +5,7 @@
  * (files, resources, artifacts, network, child runs). The sandbox itself never touches the database or storage.
  */
 import type { z } from 'zod';
+import type { IoContract } from './io-validation.ts';
 import type {
   ArtifactInfoSchema,
   LogLineSchema,
@@ -59,6 +60,17 @@ export interface SandboxJob {
   deadline: number;
   /** Composition depth, 0 for a top-level run. */
   depth: number;
+  /** Admission is fair between these (organisations); absent = one shared key. */
+  tenant?: string;
+  /** The run that called this one (ctx.callSkill, chain, parallel): the child may run on its parent's slot. */
+  parentRunId?: string;
+  /** The root run of this run's tree; a tree holds a bounded number of slots at once. Absent = its own tree. */
+  treeId?: string;
+  /**
+   * Checked in the worker, under the run's deadline: the input before the skill starts (`invalid_input`, every
+   * field listed) and a succeeded output against the declared outputs (`skill_error`). `files`: names sent.
+   */
+  io?: { contract: IoContract; files: string[] };
 }
 
 export interface FetchRequest {

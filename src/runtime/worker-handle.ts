@@ -1,11 +1,13 @@
 /**
  * One supervised worker process, seen from the parent. It forwards runs and host calls, answers for the worker
- * when it cannot (crash, hang, wedged isolate) and kills it when it stops answering heartbeats or overruns a
- * run's hard deadline. The pool replaces a worker once its `exited` promise settles.
+ * when it cannot (crash, hang, wedged isolate) and kills it when it stops answering heartbeats, overruns a run's
+ * hard deadline or grows past its RSS ceiling (checked here too, in case the worker's own event loop is wedged).
+ * The pool replaces a worker once its `exited` promise settles.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dispatchHostCall } from './host-dispatch.ts';
-import { failureResult, type ParentMessage, type WorkerMessage, type WorkerRunResult } from './protocol.ts';
+import { emptyUsage, failureResult, type ParentMessage, type WorkerMessage, type WorkerRunResult } from './protocol.ts';
 import type { SandboxHost, SandboxJob, SandboxResult } from './types.ts';
 import type { WorkerOptions } from './worker/main.ts';
 
@@ -17,6 +19,22 @@ export interface WorkerHandleOptions {
   heartbeatTimeoutMs: number;
   /** Extra time after a run's deadline before the parent assumes the worker is wedged and kills it. */
   killGraceMs: number;
+  /** A worker not ready after this long is killed (and replaced by the pool). */
+  startTimeoutMs: number;
+}
+
+/** The parent kills a worker whose RSS passes its ceiling by this factor (the worker itself acts at 1x). */
+const PARENT_RSS_FACTOR = 1.2;
+
+/** Resident memory of a process in bytes, from /proc (Linux); undefined elsewhere or when it is gone. */
+function residentBytes(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const pages = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]);
+    return Number.isFinite(pages) ? pages * 4096 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 interface InFlight {
@@ -39,6 +57,11 @@ export class WorkerHandle {
   #lastPong = Date.now();
   /** Outcome for a run whose overrun made us kill the worker; every other in-flight run gets infrastructure_error. */
   #killedFor: { rid: number; result: SandboxResult } | null = null;
+  /** Outcome for every in-flight run when the worker was killed for all of them (RSS ceiling). */
+  #killedForAll: SandboxResult | null = null;
+  /** True when the worker has no run and no isolate left (it said `idle`). */
+  #idle = true;
+  #onIdle: (() => void)[] = [];
   readonly #runs = new Map<number, InFlight>();
   readonly #heartbeat: NodeJS.Timeout;
 
@@ -72,6 +95,12 @@ export class WorkerHandle {
     });
     this.#heartbeat = setInterval(() => this.#beat(), options.heartbeatIntervalMs);
     this.#heartbeat.unref();
+    const startTimer = setTimeout(() => this.kill(), options.startTimeoutMs);
+    startTimer.unref();
+    void this.ready.then(
+      () => clearTimeout(startTimer),
+      () => clearTimeout(startTimer),
+    );
   }
 
   get pid(): number | undefined {
@@ -85,6 +114,31 @@ export class WorkerHandle {
 
   get load(): number {
     return this.#runs.size;
+  }
+
+  get alive(): boolean {
+    return this.#alive;
+  }
+
+  get idle(): boolean {
+    return this.#idle;
+  }
+
+  /** Resolves true once the worker is idle, false if it is not within `timeoutMs` (or exits first). */
+  whenIdle(timeoutMs: number): Promise<boolean> {
+    if (this.#idle) return Promise.resolve(true);
+    if (!this.#alive) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      this.#onIdle.push(() => {
+        clearTimeout(timer);
+        resolve(this.#idle);
+      });
+    });
+  }
+
+  #settleIdleWaiters(): void {
+    for (const wake of this.#onIdle.splice(0)) wake();
   }
 
   run(job: SandboxJob, host: SandboxHost, signal?: AbortSignal): Promise<SandboxResult> {
@@ -116,6 +170,7 @@ export class WorkerHandle {
         }, hardDeadline - startedAt),
       };
       this.#runs.set(rid, inFlight);
+      this.#idle = false;
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
       try {
@@ -149,6 +204,14 @@ export class WorkerHandle {
       this.kill();
       return;
     }
+    const ceiling = this.options.worker.maxRssBytes;
+    const rss = ceiling ? residentBytes(this.pid) : undefined;
+    if (ceiling && rss !== undefined && rss > ceiling * PARENT_RSS_FACTOR) {
+      const message = `The run exceeded its memory limit (its worker passed ${Math.round(ceiling / 1024 / 1024)} MB)`;
+      this.#killedForAll = { ...failureResult('failed', 'memory_limit', message), usage: emptyUsage(0, rss) };
+      this.kill();
+      return;
+    }
     this.#send({ t: 'ping', n: Date.now() });
   }
 
@@ -166,6 +229,12 @@ export class WorkerHandle {
         });
         return;
       }
+      case 'idle':
+        if (message.retire) this.retiring = true;
+        if (this.#runs.size === 0) this.#idle = true;
+        if (this.retiring && this.#runs.size === 0) this.kill();
+        this.#settleIdleWaiters();
+        return;
       case 'result': {
         if (message.retire) this.retiring = true;
         const run = this.#runs.get(message.rid);
@@ -183,12 +252,18 @@ export class WorkerHandle {
     this.#alive = false;
     clearInterval(this.#heartbeat);
     for (const [rid, run] of [...this.#runs]) {
-      if (this.#killedFor?.rid === rid) run.settle(this.#killedFor.result);
+      if (this.#killedForAll)
+        run.settle({
+          ...this.#killedForAll,
+          usage: { ...this.#killedForAll.usage, wall_ms: Date.now() - run.startedAt },
+        });
+      else if (this.#killedFor?.rid === rid) run.settle(this.#killedFor.result);
       else {
         const message = `The sandbox worker stopped during the run (code ${code}, signal ${signal})`;
         run.settle(failureResult('failed', 'infrastructure_error', message, Date.now() - run.startedAt));
       }
     }
+    this.#settleIdleWaiters();
   }
 }
 

@@ -1,38 +1,27 @@
 /**
- * Keeps `size` supervised worker processes alive: a worker that exits (crash, abort, kill, retirement) is
- * replaced, with a short back-off when workers keep dying before they get ready.
+ * Keeps `size` supervised worker processes alive and leases them out one run tree at a time: a worker that exits
+ * (crash, abort, kill, retirement) is replaced, with a short back-off when workers keep dying before they get
+ * ready. A released worker is leased again only after it reported itself idle (every isolate disposed); one that
+ * does not within the grace period is killed, so whatever a guest left behind ends with its own lease.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkerHandle, type WorkerHandleOptions } from './worker-handle.ts';
 
 export interface WorkerPoolOptions extends WorkerHandleOptions {
   size: number;
-  /** How long `pick()` waits for a ready worker before giving up. */
-  startTimeoutMs: number;
+  /** Called whenever a worker may have become free to lease (ready, released, replaced). */
+  onFree: () => void;
 }
 
 export class WorkerPool {
   readonly #workers = new Set<WorkerHandle>();
+  readonly #leased = new Set<WorkerHandle>();
   #closed = false;
   #failedStarts = 0;
   #turn = 0;
-  #changed: () => void = () => {};
-  #change = this.#nextChange();
 
   constructor(private readonly options: WorkerPoolOptions) {
     for (let i = 0; i < options.size; i++) this.#spawn();
-  }
-
-  #nextChange(): Promise<void> {
-    return new Promise((resolve) => {
-      this.#changed = resolve;
-    });
-  }
-
-  #notify(): void {
-    const resolve = this.#changed;
-    this.#change = this.#nextChange();
-    resolve();
   }
 
   #spawn(): void {
@@ -43,12 +32,13 @@ export class WorkerPool {
       () => {
         wasReady = true;
         this.#failedStarts = 0;
-        this.#notify();
+        this.options.onFree();
       },
       () => {},
     );
     worker.exited.then(async () => {
       this.#workers.delete(worker);
+      this.#leased.delete(worker);
       if (this.#closed) return;
       if (!wasReady) {
         this.#failedStarts++;
@@ -58,31 +48,45 @@ export class WorkerPool {
     });
   }
 
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Workers that are ready (leased or not). */
+  get readyCount(): number {
+    return [...this.#workers].filter((w) => w.available).length;
+  }
+
   /** Process ids of the live workers (for operations and tests). */
   pids(): number[] {
     return [...this.#workers].flatMap((w) => (w.pid === undefined ? [] : [w.pid]));
   }
 
-  /** The least busy ready worker, waiting for one to start if needed. */
-  async pick(): Promise<WorkerHandle> {
-    const giveUp = Date.now() + this.options.startTimeoutMs;
-    for (;;) {
-      if (this.#closed) throw new Error('The sandbox is closed');
-      // Least busy first; ties rotate so warm-isolate refills are spread across processes.
-      const ready = [...this.#workers].filter((w) => w.available);
-      let best: WorkerHandle | undefined;
-      for (let i = 0; i < ready.length; i++) {
-        const w = ready[(i + this.#turn) % ready.length] as WorkerHandle;
-        if (!best || w.load < best.load) best = w;
-      }
-      if (best) {
-        this.#turn++;
-        return best;
-      }
-      const left = giveUp - Date.now();
-      if (left <= 0) throw new Error('No sandbox worker became ready in time');
-      await Promise.race([this.#change, sleep(Math.min(left, 100))]);
-    }
+  #free(): WorkerHandle[] {
+    return [...this.#workers].filter((w) => w.available && w.idle && !this.#leased.has(w));
+  }
+
+  /** Whether `lease()` would find a worker now. */
+  get hasFree(): boolean {
+    return this.#free().length > 0;
+  }
+
+  /** A ready, idle worker no run tree holds, now leased to the caller; undefined when none is free. */
+  lease(): WorkerHandle | undefined {
+    const free = this.#free();
+    // Ties rotate so warm-isolate refills are spread across processes.
+    const worker = free[this.#turn++ % Math.max(1, free.length)];
+    if (worker) this.#leased.add(worker);
+    return worker;
+  }
+
+  /** Ends a lease: the worker is free again once idle, or killed (and replaced) if it does not get idle in time. */
+  release(worker: WorkerHandle): void {
+    void worker.whenIdle(this.options.killGraceMs).then((idle) => {
+      if (!idle) worker.kill();
+      this.#leased.delete(worker);
+      this.options.onFree();
+    });
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,15 @@
-import { gunzipSync } from 'node:zlib';
-import { unzipSync } from 'fflate';
+/**
+ * Uploaded archives, read entry by entry as the decompressor produces them. Nothing the archive declares is trusted
+ * (end-of-central-directory counts, entry sizes, modes it does not state): limits are enforced on the bytes that
+ * actually come out of the inflater, while they come out, so a small upload can never expand past the limits. Both
+ * readers stream through zlib off the event loop's critical path (a chunk at a time).
+ */
+import { posix } from 'node:path';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 import { extract as tarExtract } from 'tar-stream';
+import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { AppError, type FieldError } from '../errors.ts';
 import { type BundleLimits, formatBytes } from './limits.ts';
 
@@ -13,7 +22,7 @@ export interface RawFile {
 const reject = (detail: string, errors: FieldError[] = []) => new AppError('invalid_bundle', detail, { errors });
 const tooLarge = (detail: string) => new AppError('payload_too_large', detail);
 
-/** Refuses absolute paths, `..`, backslashes, drive letters and control characters (zip-slip). */
+/** Refuses absolute paths, `..`, backslashes, drive letters and control characters, NUL included (zip-slip). */
 export function checkPath(path: string): string | undefined {
   if (path.length === 0 || path.length > 512) return 'path must be 1-512 characters';
   if (/[\u0000-\u001f\\]/.test(path)) return 'path contains a backslash or a control character';
@@ -22,159 +31,249 @@ export function checkPath(path: string): string | undefined {
   return undefined;
 }
 
-function checkCounts(files: { path: string; size: number }[], limits: BundleLimits): void {
-  if (files.length > limits.maxFiles) {
-    throw tooLarge(`The bundle has ${files.length} files; at most ${limits.maxFiles} are allowed`);
-  }
-  let total = 0;
-  for (const file of files) {
-    if (file.size > limits.maxFileBytes) {
-      throw tooLarge(
-        `${file.path} is ${formatBytes(file.size)}; no file may exceed ${formatBytes(limits.maxFileBytes)}`,
-      );
-    }
-    total += file.size;
-  }
-  if (total > limits.maxUncompressedBytes) {
-    throw tooLarge(
-      `The bundle expands to ${formatBytes(total)}; at most ${formatBytes(limits.maxUncompressedBytes)} are allowed`,
-    );
-  }
-}
-
-interface ZipEntry {
-  path: string;
-  compressedSize: number;
-  size: number;
-  isDirectory: boolean;
-  isSpecial: boolean;
-}
-
 /**
- * Reads the zip central directory ourselves: fflate does not expose the Unix mode bits, and symlinks or device
- * files hide there.
+ * The limits of one archive, applied to what the inflater produces: file count, bytes per file, bytes in all, the
+ * expansion ratio, and one entry per path.
  */
-function readZipDirectory(data: Uint8Array): ZipEntry[] {
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  let eocd = -1;
-  for (let i = data.length - 22; i >= Math.max(0, data.length - 22 - 65_535); i--) {
-    if (view.getUint32(i, true) === 0x06054b50) {
-      eocd = i;
-      break;
+class Budget {
+  #files = 0;
+  #total = 0;
+  readonly #paths = new Set<string>();
+  readonly problems: FieldError[] = [];
+
+  constructor(
+    private readonly limits: BundleLimits,
+    private readonly uploadBytes: number,
+  ) {}
+
+  /** Registers an entry; path, type and duplicate problems are collected. Returns whether to read its bytes. */
+  entry(path: string, type: 'file' | 'directory' | 'other'): boolean {
+    const clean = path.replace(/^\.\//, '').replace(/\/$/, '');
+    const problem = checkPath(clean);
+    if (problem) this.problems.push({ field: path, message: problem });
+    else if (type === 'other')
+      this.problems.push({ field: path, message: 'symlinks and device files are not allowed' });
+    if (problem || type !== 'file') return false;
+    const key = posix.normalize(clean);
+    if (this.#paths.has(key)) {
+      this.problems.push({ field: path, message: 'the archive has this path twice' });
+      return false;
+    }
+    this.#paths.add(key);
+    this.#files++;
+    return true;
+  }
+
+  /** Refuses more files than allowed; `complete`: every entry was counted (else the count is a lower bound). */
+  checkCount(complete: boolean): void {
+    const max = this.limits.maxFiles;
+    if (this.#files <= max) return;
+    const count = complete ? String(this.#files) : `more than ${max}`;
+    throw tooLarge(`The bundle has ${count} files; at most ${max} are allowed`);
+  }
+
+  /** Refuses early on what an entry declares (never accepts on it: the inflated bytes are counted again). */
+  declared(path: string, size: number, total: number): void {
+    const { maxFileBytes, maxUncompressedBytes } = this.limits;
+    if (size > maxFileBytes) {
+      throw tooLarge(`${path} is ${formatBytes(size)}; no file may exceed ${formatBytes(maxFileBytes)}`);
+    }
+    if (total > maxUncompressedBytes) {
+      const most = formatBytes(maxUncompressedBytes);
+      throw tooLarge(`The bundle expands to ${formatBytes(total)}; at most ${most} are allowed`);
     }
   }
-  if (eocd < 0) throw reject('The upload is not a valid zip archive (no end of central directory)');
-  const count = view.getUint16(eocd + 10, true);
-  let offset = view.getUint32(eocd + 16, true);
-  const entries: ZipEntry[] = [];
-  const decoder = new TextDecoder();
-  for (let i = 0; i < count; i++) {
-    if (offset + 46 > data.length || view.getUint32(offset, true) !== 0x02014b50) {
-      throw reject('The zip archive is corrupt (bad central directory entry)');
+
+  /** Counts inflated bytes of one entry (`size` so far, `compressed` bytes it came from, when known). */
+  bytes(path: string, chunk: number, size: number, compressed?: number): void {
+    this.#total += chunk;
+    const { maxFileBytes, maxUncompressedBytes, maxCompressionRatio } = this.limits;
+    if (size > maxFileBytes) {
+      throw tooLarge(`${path} is over ${formatBytes(maxFileBytes)}; no file may exceed ${formatBytes(maxFileBytes)}`);
     }
-    const madeBy = view.getUint16(offset + 4, true) >> 8;
-    const compressedSize = view.getUint32(offset + 20, true);
-    const size = view.getUint32(offset + 24, true);
-    const nameLength = view.getUint16(offset + 28, true);
-    const extraLength = view.getUint16(offset + 30, true);
-    const commentLength = view.getUint16(offset + 32, true);
-    const externalAttributes = view.getUint32(offset + 38, true);
-    const path = decoder.decode(data.subarray(offset + 46, offset + 46 + nameLength));
-    // Unix host (3): the high 16 bits are st_mode; anything but a regular file or directory is refused.
-    const mode = madeBy === 3 ? externalAttributes >>> 16 : 0;
-    const type = mode & 0o170000;
-    const isDirectory = path.endsWith('/') || type === 0o040000;
-    entries.push({
-      path,
-      compressedSize,
-      size,
-      isDirectory,
-      isSpecial: type !== 0 && type !== 0o100000 && !isDirectory,
-    });
-    offset += 46 + nameLength + extraLength + commentLength;
+    if (this.#total > maxUncompressedBytes) {
+      throw tooLarge(`The bundle expands past ${formatBytes(maxUncompressedBytes)}, the most allowed`);
+    }
+    const bomb = (bytes: number, from: number) =>
+      bytes > 1024 * 1024 && bytes / Math.max(1, from) > maxCompressionRatio;
+    if ((compressed !== undefined && bomb(size, compressed)) || bomb(this.#total, this.uploadBytes)) {
+      throw reject(`${path} expands more than ${maxCompressionRatio}:1, which looks like a compression bomb`);
+    }
   }
-  return entries;
+
+  done(): void {
+    if (this.problems.length) throw reject('The archive contains entries that are not allowed', this.problems);
+  }
 }
 
-export function extractZip(data: Uint8Array, limits: BundleLimits): RawFile[] {
-  const entries = readZipDirectory(data);
-  const errors: FieldError[] = [];
-  const files = entries.filter((e) => !e.isDirectory);
-  for (const entry of entries) {
-    const pathProblem = checkPath(entry.path.replace(/\/$/, ''));
-    if (pathProblem) errors.push({ field: entry.path, message: pathProblem });
-    if (entry.isSpecial) errors.push({ field: entry.path, message: 'symlinks and device files are not allowed' });
+/** Reads a stream to bytes, counting every chunk against the budget as it arrives. */
+async function collect(
+  stream: AsyncIterable<unknown>,
+  count: (chunk: number, size: number) => void,
+): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const data of stream) {
+    const chunk = data as Buffer;
+    size += chunk.length;
+    count(chunk.length, size);
+    chunks.push(chunk);
   }
-  if (errors.length) throw reject('The archive contains entries that are not allowed', errors);
-  checkCounts(files, limits);
-  for (const entry of files) {
-    const ratio = entry.size / Math.max(1, entry.compressedSize);
-    if (entry.size > 1024 * 1024 && ratio > limits.maxCompressionRatio) {
-      throw reject(`${entry.path} expands ${Math.round(ratio)}:1, which looks like a compression bomb`);
-    }
-  }
-  let unzipped: Record<string, Uint8Array>;
-  try {
-    unzipped = unzipSync(data, { filter: (file) => !file.name.endsWith('/') });
-  } catch (error) {
-    throw reject(`The zip archive cannot be read: ${(error as Error).message}`);
-  }
-  const result = Object.entries(unzipped).map(([path, bytes]) => ({ path, data: bytes }));
-  // Declared sizes can lie; the real sizes are checked again.
-  checkCounts(
-    result.map((f) => ({ path: f.path, size: f.data.length })),
-    limits,
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+const asAppError = (error: unknown, what: string) =>
+  error instanceof AppError ? error : reject(`The ${what} cannot be read: ${(error as Error).message}`);
+
+/** An entry's name: yauzl leaves it undecoded (`decodeStrings: false`) so that this module checks it. */
+const entryName = (entry: Entry) => new TextDecoder().decode(entry.fileName as unknown as Uint8Array);
+
+/** Unix mode bits of a zip entry, when the archive was made on Unix (else 0). */
+function zipEntryType(entry: Entry): 'file' | 'directory' | 'other' {
+  if (entryName(entry).endsWith('/')) return 'directory';
+  const mode = entry.versionMadeBy >> 8 === 3 ? (entry.externalFileAttributes >>> 16) & 0o170000 : 0;
+  if (mode === 0o040000) return 'directory';
+  return mode === 0 || mode === 0o100000 ? 'file' : 'other';
+}
+
+function openZip(data: Uint8Array): Promise<ZipFile> {
+  return new Promise((resolve, fail) =>
+    yauzl.fromBuffer(
+      Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+      // Names are decoded and checked here (yauzl's own check would refuse without saying which entry).
+      { lazyEntries: true, autoClose: false, validateEntrySizes: true, decodeStrings: false },
+      (error, zip) => (error ? fail(error) : resolve(zip)),
+    ),
   );
-  return result;
+}
+
+/** Every entry of the central directory, as yauzl enumerates them (no data is inflated yet). */
+function listZip(zip: ZipFile): Promise<Entry[]> {
+  const entries: Entry[] = [];
+  return new Promise((resolve, fail) => {
+    zip.on('error', fail);
+    zip.on('end', () => resolve(entries));
+    zip.on('entry', (entry: Entry) => {
+      entries.push(entry);
+      zip.readEntry();
+    });
+    zip.readEntry();
+  });
+}
+
+function inflateEntry(zip: ZipFile, entry: Entry, count: (chunk: number, size: number) => void): Promise<Uint8Array> {
+  return new Promise((resolve, fail) =>
+    zip.openReadStream(entry, (error, stream) => {
+      if (error) return fail(error);
+      collect(stream, count).then(resolve, (e) => {
+        stream.destroy();
+        fail(e);
+      });
+    }),
+  );
+}
+
+export async function extractZip(data: Uint8Array, limits: BundleLimits): Promise<RawFile[]> {
+  let zip: ZipFile;
+  try {
+    zip = await openZip(data);
+  } catch (error) {
+    throw reject(`The upload is not a valid zip archive (${(error as Error).message})`);
+  }
+  const budget = new Budget(limits, data.byteLength);
+  const files: RawFile[] = [];
+  try {
+    const entries = await listZip(zip);
+    const wanted = entries.filter((entry) => budget.entry(entryName(entry), zipEntryType(entry)));
+    budget.done();
+    budget.checkCount(true);
+    let declared = 0;
+    for (const entry of wanted) {
+      declared += entry.uncompressedSize;
+      budget.declared(entryName(entry), entry.uncompressedSize, declared);
+    }
+    for (const entry of wanted) {
+      const path = entryName(entry);
+      const bytes = await inflateEntry(zip, entry, (chunk, size) =>
+        budget.bytes(path, chunk, size, entry.compressedSize),
+      );
+      files.push({ path, data: bytes });
+    }
+  } catch (error) {
+    throw asAppError(error, 'zip archive');
+  } finally {
+    zip.close();
+  }
+  return files;
+}
+
+/** Counts the bytes gunzip produces and stops the stream past the limit (tar headers and padding allowed for). */
+function gunzipBudget(limits: BundleLimits): Transform {
+  const max = limits.maxUncompressedBytes + (limits.maxFiles + 8) * 1536;
+  let total = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done: TransformCallback) {
+      total += chunk.length;
+      if (total > max)
+        done(tooLarge(`The bundle expands past ${formatBytes(limits.maxUncompressedBytes)}, the most allowed`));
+      else done(null, chunk);
+    },
+  });
 }
 
 export async function extractTarGz(data: Uint8Array, limits: BundleLimits): Promise<RawFile[]> {
-  let tar: Buffer;
-  try {
-    tar = gunzipSync(data, { maxOutputLength: limits.maxUncompressedBytes + 1024 * 1024 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw tooLarge(`The bundle expands past ${formatBytes(limits.maxUncompressedBytes)}`);
-    }
-    throw reject(`The upload is not a valid gzip archive: ${(error as Error).message}`);
-  }
-  if (tar.length > 1024 * 1024 && tar.length / data.length > limits.maxCompressionRatio) {
-    throw reject(`The archive expands ${Math.round(tar.length / data.length)}:1, which looks like a compression bomb`);
-  }
+  const budget = new Budget(limits, data.byteLength);
   const files: RawFile[] = [];
-  const errors: FieldError[] = [];
   const extractor = tarExtract();
-  const done = new Promise<void>((resolve, reject_) => {
-    extractor.on('entry', (header, stream, next) => {
-      const path = header.name.replace(/^\.\//, '');
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk) => chunks.push(chunk as Buffer));
-      stream.on('end', () => {
-        if (header.type === 'file') {
-          const problem = checkPath(path);
-          if (problem) errors.push({ field: path, message: problem });
-          else files.push({ path, data: new Uint8Array(Buffer.concat(chunks)) });
-        } else if (header.type !== 'directory') {
-          errors.push({ field: path, message: `${header.type} entries (symlinks, devices, ...) are not allowed` });
-        }
-        next();
-      });
+  // The first limit crossed is the answer, whatever the stream pipeline reports after it was stopped.
+  let limit: Error | undefined;
+  const stop = (error: Error) => {
+    limit ??= error;
+    extractor.destroy(error);
+  };
+  extractor.on('entry', (header, stream, next) => {
+    const path = header.name;
+    const type =
+      header.type === 'file' || header.type === 'contiguous-file'
+        ? 'file'
+        : header.type === 'directory'
+          ? 'directory'
+          : 'other';
+    const wanted = budget.entry(path, type);
+    try {
+      budget.checkCount(false);
+    } catch (error) {
       stream.resume();
-    });
-    extractor.on('finish', resolve);
-    extractor.on('error', reject_);
+      return stop(error as Error);
+    }
+    if (!wanted) {
+      stream.on('end', () => next());
+      return stream.resume();
+    }
+    collect(stream, (chunk, size) => budget.bytes(path, chunk, size)).then(
+      (bytes) => {
+        files.push({ path: path.replace(/^\.\//, ''), data: bytes });
+        next();
+      },
+      (error: Error) => stop(error),
+    );
   });
-  extractor.end(tar);
   try {
-    await done;
+    await pipeline(
+      Readable.from([Buffer.from(data.buffer, data.byteOffset, data.byteLength)]),
+      createGunzip(),
+      gunzipBudget(limits),
+      extractor,
+    );
   } catch (error) {
-    throw reject(`The tar archive cannot be read: ${(error as Error).message}`);
+    if (limit instanceof AppError) throw limit;
+    if (error instanceof AppError) throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    throw reject(
+      `The upload is not a valid ${code.startsWith('Z_') ? 'gzip' : 'tar'} archive: ${(error as Error).message}`,
+    );
   }
-  if (errors.length) throw reject('The archive contains entries that are not allowed', errors);
-  checkCounts(
-    files.map((f) => ({ path: f.path, size: f.data.length })),
-    limits,
-  );
+  budget.done();
   return files;
 }
 

@@ -104,7 +104,8 @@ describe('npm start', () => {
     });
     const url = `http://127.0.0.1:${port}`;
     await until('the server', () => answers(url));
-    const pid = Number(readFileSync(join(dataDir, 'db.lock'), 'utf8'));
+    // The lock holds the server's pid (then its start time, where /proc tells it).
+    const pid = Number(readFileSync(join(dataDir, 'db.lock'), 'utf8').trim().split(' ')[0]);
     serverPid = pid;
     return { url, pid, npm, stderr: () => stderr };
   }

@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { createContext, Script } from 'node:vm';
 import { transform } from 'esbuild';
 import { readCaseSuite } from '../../src/cli/cases.ts';
-import { inputError } from '../../src/runs/validate.ts';
+import { inputError } from '../../src/runtime/io-validation.ts';
 import { type ParsedSkillMd, parseSkillMd } from '../../src/skills/manifest.ts';
 import { type BundledModule, bundleModule } from '../../src/skills/pack.ts';
 import { type CaseExecutor, runCase as runOneCase, type SkillCase } from '../../src/skills/test-cases.ts';

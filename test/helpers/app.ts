@@ -111,7 +111,7 @@ export async function createTestApp(
     await drop();
     rmSync(artifactsDir, { recursive: true, force: true });
   };
-  return { app, db, clock, tokens, logs, tokenFor, request, indexed, embedder, close };
+  return { app, db, clock, tokens, logs, tokenFor, request, indexed, embedder, artifactsDir, close };
 }
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;

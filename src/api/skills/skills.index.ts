@@ -1,15 +1,18 @@
-import { createRouter, limitBody, perContentType } from '../router.ts';
+import type { BodyLimitRule } from '../body-limit.ts';
+import { createRouter, perContentType } from '../router.ts';
 import * as handlers from './skills.handlers.ts';
 import * as routes from './skills.routes.ts';
 
 /** Uploads are refused past this size before they are read; archives are checked again once unpacked. */
 export const MAX_UPLOAD_BYTES = 32 * 1024 * 1024;
 
-const uploadLimit = limitBody(MAX_UPLOAD_BYTES, 'The upload');
+/** Routes of this router that take more than the default body limit (applied by `bodyLimits` in app.ts). */
+export const skillsBodyLimits: BodyLimitRule[] = [
+  { method: 'POST', path: '/skills', maxBytes: MAX_UPLOAD_BYTES, what: 'The upload' },
+  { method: 'POST', path: '/skills/:id/versions', maxBytes: MAX_UPLOAD_BYTES, what: 'The upload' },
+];
 
 export const skillsRouter = createRouter();
-skillsRouter.use('/skills', async (c, next) => (c.req.method === 'POST' ? uploadLimit(c, next) : next()));
-skillsRouter.use('/skills/:id/versions', async (c, next) => (c.req.method === 'POST' ? uploadLimit(c, next) : next()));
 skillsRouter
   .openapi(perContentType(skillsRouter, routes.create), handlers.create)
   .openapi(routes.list, handlers.list)

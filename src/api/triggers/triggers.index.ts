@@ -1,4 +1,5 @@
-import { createRouter, limitBody } from '../router.ts';
+import { limitBody } from '../body-limit.ts';
+import { createRouter } from '../router.ts';
 import * as handlers from './triggers.handlers.ts';
 import * as routes from './triggers.routes.ts';
 

@@ -6,6 +6,7 @@
  * the bootstrap turns into a rejected promise.
  */
 import { z } from 'zod';
+import { withoutNul } from '../../json-bounds.ts';
 import type { HostErrorPayload, HostOp } from '../protocol.ts';
 import { LogLineSchema } from '../schemas.ts';
 import type { LogLine, RunErrorType, RunLimits } from '../types.ts';
@@ -43,6 +44,11 @@ export class HostBridge {
   #hostCalls = 0;
   #artifacts = 0;
   #artifactBytes = 0;
+  /** Forwarded calls not answered yet, by call id. */
+  readonly #inFlight = new Map<number, HostOp>();
+  #childCalls = 0;
+  /** Names and ids of the artifacts the host confirmed (an output may refer to them). */
+  readonly artifactRefs = new Set<string>();
 
   constructor(private readonly options: BridgeOptions) {}
 
@@ -78,9 +84,27 @@ export class HostBridge {
         return this.#limit(`The run's artifacts exceed ${limits.maxArtifactBytes} bytes`);
       }
     }
+    this.#inFlight.set(callId, op as HostOp);
+    if (op === 'callSkill') this.#childCalls++;
     this.options.forward(callId, op as HostOp, value);
     return true;
   };
+
+  /** Whether a ctx.callSkill child is running for this guest now. */
+  get waitingForChild(): boolean {
+    return this.#childCalls > 0;
+  }
+
+  /** Records the answer to a forwarded call (before it is delivered into the isolate). */
+  answered(callId: number, ok: boolean, payload: unknown): void {
+    const op = this.#inFlight.get(callId);
+    this.#inFlight.delete(callId);
+    if (op === 'callSkill') this.#childCalls--;
+    if (op === 'writeArtifact' && ok && payload && typeof payload === 'object') {
+      const { id, name } = payload as { id?: unknown; name?: unknown };
+      for (const ref of [id, name]) if (typeof ref === 'string') this.artifactRefs.add(ref);
+    }
+  }
 
   #log(line: { level: LogLine['level']; message: string }): void {
     if (this.#logTruncated) return;
@@ -92,7 +116,7 @@ export class HostBridge {
       return;
     }
     this.#logBytes += size;
-    this.logs.push({ level: line.level, message: line.message, time: now() });
+    this.logs.push({ level: line.level, message: withoutNul(line.message), time: now() });
   }
 }
 

@@ -18,19 +18,43 @@ export interface PreparedIsolate {
   binding: { handler: SendHandler | null };
 }
 
+/**
+ * What the guest may use beyond plain JavaScript, per isolate pool. JavaScript skills get neither: WebAssembly
+ * memory (and SharedArrayBuffer, reachable through it) lives outside the V8 heap that `memoryLimit` bounds, and
+ * FinalizationRegistry callbacks can run after a run ended and its isolate was disposed. A pool for a
+ * WebAssembly runtime (Pyodide) turns them on for its own isolates and relies on the worker's RSS ceiling.
+ */
+export interface GuestCapabilities {
+  /** `WebAssembly` and `SharedArrayBuffer`. */
+  webAssembly: boolean;
+  /** `FinalizationRegistry` (cleanup callbacks outside the run's control flow). */
+  finalizers: boolean;
+}
+
+export const SKILL_CAPABILITIES: GuestCapabilities = { webAssembly: false, finalizers: false };
+
 export interface IsolatePoolOptions {
   /** How many warm isolates to keep for the most recently used memory limit. */
   size: number;
   onCatastrophicError: (message: string) => void;
+  /** Default: none (`SKILL_CAPABILITIES`). */
+  capabilities?: GuestCapabilities;
 }
 
-/** The guest bootstrap as one function expression of the `send` callback, returning `control`. */
+/**
+ * The guest bootstrap as one strict-mode function expression of the `send` callback and the capabilities,
+ * returning `control`. Strict mode everywhere: `CallSite.getFunction()` / `getThis()` (Error.prepareStackTrace) and
+ * `fn.caller` give a guest nothing for strict frames, so no bootstrap function is reachable from skill code.
+ */
 function guestSource(): string {
   const read = (file: string) => readFileSync(new URL(`./guest/${file}`, import.meta.url), 'utf8').trim();
   const strip = (src: string) => src.replace(/;\s*$/, '');
   return (
     // Each file is one function expression preceded by comments, hence the parentheses (ASI after `return`).
-    `(function ($0) {\n(\n${strip(read('globals.js'))}\n)(globalThis);\n` +
+    `(function ($0, $1) {\n'use strict';\n` +
+    'if (!$1.webAssembly) { delete globalThis.WebAssembly; delete globalThis.SharedArrayBuffer; }\n' +
+    'if (!$1.finalizers) { delete globalThis.FinalizationRegistry; }\n' +
+    `(\n${strip(read('globals.js'))}\n)(globalThis);\n` +
     `(\n${strip(read('url.js'))}\n)(globalThis);\n` +
     `return (\n${strip(read('bootstrap.js'))}\n)(globalThis, $0);\n})`
   );
@@ -76,8 +100,9 @@ export class IsolatePool {
       const produced = (script as ivm.Script & { cachedData?: ivm.ExternalCopy<ArrayBuffer> }).cachedData;
       if (!this.#cachedData && produced) this.#cachedData = produced;
       // The bootstrap function is only held by this Reference, never stored where the guest could reach it.
-      const bootstrap = script.runSync(context, { reference: true }) as ivm.Reference<(send: ivm.Callback) => unknown>;
-      const control = bootstrap.applySync(undefined, [send], {
+      const bootstrap = script.runSync(context, { reference: true }) as ivm.Reference<(...args: unknown[]) => unknown>;
+      const capabilities = new ivm.ExternalCopy({ ...(this.options.capabilities ?? SKILL_CAPABILITIES) });
+      const control = bootstrap.applySync(undefined, [send, capabilities.copyInto()], {
         result: { reference: true },
       }) as unknown as PreparedIsolate['control'];
       bootstrap.release();

@@ -1,15 +1,26 @@
 /**
  * Entry point of a sandbox worker process (forked by `WorkerHandle` with `--no-node-snapshot`). All isolates live
  * here, never in the API process. Options arrive as a JSON argument. The process exits when the parent goes away.
+ *
+ * A worker serves one run tree at a time (a run and the children that borrow its slot). After the last run ends it
+ * disposes every isolate and only then says `idle`: the parent hands the worker to another run only after that, so
+ * anything a guest left behind (a finalizer, a wedged isolate thread) can never touch another tenant's run.
  */
 import type { ParentMessage, WorkerMessage } from '../protocol.ts';
-import { IsolatePool } from './isolate-pool.ts';
+import { type GuestCapabilities, IsolatePool } from './isolate-pool.ts';
 import { WorkerRun } from './run.ts';
 
 export interface WorkerOptions {
   /** Never-used isolates kept ready for the next runs. */
   warmIsolates: number;
+  /** RSS ceiling of this process in bytes; a run that pushes past it ends with memory_limit and the worker retires. */
+  maxRssBytes?: number;
+  /** What guests may use beyond plain JavaScript; default none (JavaScript skills). */
+  capabilities?: GuestCapabilities;
 }
+
+/** An idle worker whose RSS stays above this share of its ceiling retires (freed native memory may not return). */
+const IDLE_RSS_SHARE = 0.75;
 
 function send(message: WorkerMessage): void {
   if (process.connected) process.send?.(message);
@@ -18,6 +29,7 @@ function send(message: WorkerMessage): void {
 function start(options: WorkerOptions): void {
   const isolates = new IsolatePool({
     size: options.warmIsolates,
+    capabilities: options.capabilities,
     onCatastrophicError: (message) => {
       // V8 lost control of an isolate; nothing in this process can be trusted any more. The parent sees the
       // exit, fails the in-flight runs with infrastructure_error and forks a replacement.
@@ -27,6 +39,29 @@ function start(options: WorkerOptions): void {
   });
   const runs = new Map<number, WorkerRun>();
 
+  async function execute(rid: number, run: WorkerRun): Promise<void> {
+    try {
+      const { result, retire } = await run.execute();
+      send({ t: 'result', rid, result, retire });
+    } catch (error) {
+      send({
+        t: 'result',
+        rid,
+        result: {
+          status: 'failed',
+          error: { type: 'infrastructure_error', message: `Worker error: ${(error as Error).message}` },
+          logs: [],
+          usage: { wall_ms: 0, cpu_ms: 0, memory_peak_bytes: 0 },
+        },
+      });
+    }
+    await run.disposed;
+    runs.delete(rid);
+    if (runs.size > 0) return;
+    const ceiling = options.maxRssBytes;
+    send({ t: 'idle', retire: ceiling !== undefined && process.memoryUsage.rss() > ceiling * IDLE_RSS_SHARE });
+  }
+
   process.on('message', (raw) => {
     const message = raw as ParentMessage;
     switch (message.t) {
@@ -34,26 +69,11 @@ function start(options: WorkerOptions): void {
         const { rid, job } = message;
         const run = new WorkerRun(job, {
           isolates,
+          maxRssBytes: options.maxRssBytes,
           forward: (callId, op, args) => send({ t: 'hostCall', rid, callId, op, args }),
         });
         runs.set(rid, run);
-        run
-          .execute()
-          .then(
-            ({ result, retire }) => send({ t: 'result', rid, result, retire }),
-            (error: Error) =>
-              send({
-                t: 'result',
-                rid,
-                result: {
-                  status: 'failed',
-                  error: { type: 'infrastructure_error', message: `Worker error: ${error.message}` },
-                  logs: [],
-                  usage: { wall_ms: 0, cpu_ms: 0, memory_peak_bytes: 0 },
-                },
-              }),
-          )
-          .finally(() => runs.delete(rid));
+        void execute(rid, run);
         break;
       }
       case 'cancel':

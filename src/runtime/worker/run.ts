@@ -3,6 +3,8 @@
  * race it against the watchdog, and turn whatever happened into a `WorkerRunResult`. The isolate is always
  * disposed at the end.
  */
+import { jsonTextProblem, withoutNul } from '../../json-bounds.ts';
+import { inputError, validateOutput } from '../io-validation.ts';
 import type { HostOp, WorkerRunResult } from '../protocol.ts';
 import type { RunError, RunErrorType, SandboxJob, SandboxResult } from '../types.ts';
 import { HostBridge } from './host-bridge.ts';
@@ -22,11 +24,24 @@ type Outcome = { json: string } | { error: RunError } | { stop: Stop };
 const MEMORY_DISPOSED = /disposed during execution due to memory limit/i;
 /** How long to wait for a guest promise to settle after an OOM before declaring the worker tainted. */
 const SETTLE_GRACE_MS = 250;
+/** Error texts leave the worker capped (the bootstrap caps them first, inside the isolate). */
+const MAX_MESSAGE_CHARS = 8 * 1024;
+const MAX_STACK_CHARS = 16 * 1024;
+/** CPU a parent may use while a ctx.callSkill child runs on its slot (promise plumbing, a few log lines). */
+const WAITING_CPU_MS = 250;
+
+/** Field errors kept per run (a huge invalid array would otherwise list one per item). */
+const MAX_FIELD_ERRORS = 50;
+
+const capText = (text: string, max: number) =>
+  withoutNul(text.length > max ? `${text.slice(0, max)}… [${text.length - max} more characters]` : text);
 
 export interface RunDeps {
   isolates: IsolatePool;
   /** Sends a host call for this run to the parent. */
   forward: (callId: number, op: HostOp, args: unknown) => void;
+  /** The worker's RSS ceiling in bytes; passing it ends the run with memory_limit and retires the worker. */
+  maxRssBytes?: number;
 }
 
 export class WorkerRun {
@@ -37,6 +52,12 @@ export class WorkerRun {
   });
   #prepared: PreparedIsolate | null = null;
   #disposedByUs = false;
+  #bridge: HostBridge | null = null;
+  #onDisposed: () => void = () => {};
+  /** Settles once this run's isolate is gone (or was never created): the worker is idle only after that. */
+  readonly disposed = new Promise<void>((resolve) => {
+    this.#onDisposed = resolve;
+  });
 
   constructor(
     private readonly job: SandboxJob,
@@ -57,6 +78,7 @@ export class WorkerRun {
 
   /** Hands the answer of a forwarded host call to the waiting guest promise. */
   deliver(callId: number, ok: boolean, payload: unknown): void {
+    this.#bridge?.answered(callId, ok, payload);
     const prepared = this.#prepared;
     if (!prepared || this.#stop || prepared.isolate.isDisposed) return;
     prepared.control.apply(undefined, ['deliver', callId, ok, payload], { arguments: { copy: true } }).catch(() => {
@@ -72,6 +94,7 @@ export class WorkerRun {
       this.#disposedByUs = true;
       prepared.isolate.dispose();
     }
+    this.#onDisposed();
   }
 
   async execute(): Promise<{ result: WorkerRunResult; retire: boolean }> {
@@ -83,16 +106,23 @@ export class WorkerRun {
       forward: this.deps.forward,
       fail: (type, message) => this.stop('failed', type, message),
     });
+    this.#bridge = bridge;
     const finish = (outcome: Outcome, cpuMs: number, peak: number): WorkerRunResult => ({
-      ...this.#describe(outcome),
+      ...this.#describe(outcome, bridge.artifactRefs),
       logs: bridge.logs,
       usage: { wall_ms: Date.now() - startedAt, cpu_ms: Math.round(cpuMs * 1000) / 1000, memory_peak_bytes: peak },
     });
+    const refused = this.#refusal();
+    if (refused) {
+      this.#onDisposed();
+      return { result: finish({ error: refused }, 0, 0), retire: false };
+    }
 
     let prepared: PreparedIsolate;
     try {
       prepared = await this.deps.isolates.take(limits.memoryMb);
     } catch (error) {
+      this.#onDisposed();
       const message = `Could not create an isolate: ${(error as Error).message}`;
       return { result: finish({ error: { type: 'infrastructure_error', message } }, 0, 0), retire: false };
     }
@@ -108,6 +138,9 @@ export class WorkerRun {
       wallDeadline: Math.min(job.deadline, startedAt + limits.timeoutMs),
       cpuMs: limits.cpuMs,
       disposedByUs: () => this.#disposedByUs,
+      maxRssBytes: this.deps.maxRssBytes,
+      waitingCpuMs: WAITING_CPU_MS,
+      waitingForChild: () => bridge.waitingForChild,
       onTrip: (trip) => this.#trip(trip),
     });
     const launched = this.#launch(prepared);
@@ -127,12 +160,13 @@ export class WorkerRun {
       this.#disposedByUs = true;
       setImmediate(() => {
         if (!prepared.isolate.isDisposed) prepared.isolate.dispose();
+        this.#onDisposed();
       });
     }
     prepared.control.release();
 
     const result = finish(outcome, cpuMs, watchdog.peakBytes);
-    let retire = false;
+    let retire = this.#rssTripped;
     if (result.error?.type === 'memory_limit' && 'stop' in outcome) {
       // isolated-vm sometimes disposes an OOM isolate but keeps its thread busy (measured on these machines; see
       // ../shared/notes/runtime.md); if the guest's promise does not settle, this process is no longer trustworthy
@@ -146,12 +180,41 @@ export class WorkerRun {
     return { result, retire };
   }
 
+  #rssTripped = false;
+
   #trip(trip: Trip): void {
     const { limits } = this.job;
     if (trip === 'timeout')
       this.stop('timed_out', 'timeout', `The run exceeded its time limit (${limits.timeoutMs} ms)`);
     else if (trip === 'cpu') this.stop('failed', 'cpu_limit', `The run exceeded its CPU limit (${limits.cpuMs} ms)`);
-    else this.stop('failed', 'memory_limit', `The run exceeded its memory limit (${limits.memoryMb} MB)`);
+    else if (trip === 'rss') {
+      // Memory outside the isolate's heap accounting: the worker is recycled, since freed native memory does not
+      // always return to the system.
+      this.#rssTripped = true;
+      const ceiling = Math.round((this.deps.maxRssBytes ?? 0) / 1024 / 1024);
+      this.stop('failed', 'memory_limit', `The run exceeded its memory limit (its worker passed ${ceiling} MB)`);
+    } else if (trip === 'waiting') {
+      this.stop(
+        'failed',
+        'limit_exceeded',
+        `The run used more than ${WAITING_CPU_MS} ms of CPU while its ctx.callSkill child held its slot; await children before computing further`,
+      );
+    } else this.stop('failed', 'memory_limit', `The run exceeded its memory limit (${limits.memoryMb} MB)`);
+  }
+
+  /** The input check, before any isolate exists: invalid input never reaches the skill. */
+  #refusal(): RunError | undefined {
+    const { io, input } = this.job;
+    if (!io) return undefined;
+    try {
+      const error = inputError(io.contract, input, new Set(io.files));
+      return error && { ...error, errors: error.errors.slice(0, MAX_FIELD_ERRORS) };
+    } catch (error) {
+      return {
+        type: 'skill_error',
+        message: capText(`The input could not be checked: ${(error as Error).message}`, MAX_MESSAGE_CHARS),
+      };
+    }
   }
 
   /** Never rejects: every failure becomes an outcome. */
@@ -195,25 +258,42 @@ export class WorkerRun {
       return { type: 'memory_limit', message: this.#memoryMessage() };
     }
     const mapper = new StackMapper(this.job.modules, this.job.sourceMaps);
+    const shortMessage = capText(message, MAX_MESSAGE_CHARS);
     return {
       type,
-      message: name === 'Error' ? message : `${name}: ${message}`,
-      stack: mapper.map(name, message, stack),
+      message: name === 'Error' ? shortMessage : `${capText(name, 256)}: ${shortMessage}`,
+      stack: capText(mapper.map(name, shortMessage, stack?.slice(0, MAX_STACK_CHARS * 2)), MAX_STACK_CHARS),
     };
   }
 
-  #describe(outcome: Outcome): Pick<WorkerRunResult, 'status' | 'outputJson' | 'error'> {
+  #describe(
+    outcome: Outcome,
+    artifacts: ReadonlySet<string>,
+  ): Pick<WorkerRunResult, 'status' | 'outputJson' | 'error'> {
     if ('stop' in outcome) {
       const { status, type, message } = outcome.stop;
       return { status, error: { type, message } };
     }
     if ('error' in outcome) {
       const status = outcome.error.type === 'timeout' ? 'timed_out' : 'failed';
-      return { status, error: outcome.error };
+      const error = { ...outcome.error, message: capText(outcome.error.message, MAX_MESSAGE_CHARS) };
+      return { status, error };
     }
     const max = this.job.limits.maxOutputBytes;
     if (Buffer.byteLength(outcome.json) > max) {
       return { status: 'failed', error: { type: 'output_too_large', message: `Output is larger than ${max} bytes` } };
+    }
+    const unstorable = jsonTextProblem(outcome.json);
+    if (unstorable) {
+      return {
+        status: 'failed',
+        error: { type: 'skill_error', message: `The output cannot be stored: it ${unstorable}` },
+      };
+    }
+    const invalid = this.job.io ? validateOutput(this.job.io.contract, JSON.parse(outcome.json), artifacts) : [];
+    if (invalid.length > 0) {
+      const message = 'The output does not match the declared outputs';
+      return { status: 'failed', error: { type: 'skill_error', message, errors: invalid.slice(0, MAX_FIELD_ERRORS) } };
     }
     return { status: 'succeeded', outputJson: outcome.json };
   }

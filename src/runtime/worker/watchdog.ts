@@ -5,7 +5,7 @@
  */
 import type ivm from 'isolated-vm';
 
-export type Trip = 'timeout' | 'cpu' | 'memory';
+export type Trip = 'timeout' | 'cpu' | 'memory' | 'rss' | 'waiting';
 
 export interface WatchdogOptions {
   isolate: ivm.Isolate;
@@ -16,11 +16,27 @@ export interface WatchdogOptions {
   onTrip: (trip: Trip) => void;
   /** True once the worker itself disposed the isolate (so a disposal is not mistaken for an OOM). */
   disposedByUs: () => boolean;
+  /**
+   * The worker process's RSS ceiling: memory the isolate's heap limit does not see (native allocations,
+   * WebAssembly where a pool allows it) still shows up here.
+   */
+  maxRssBytes?: number;
+  /**
+   * CPU the guest may spend while it waits for a child run (ctx.callSkill): the child runs on the parent's slot,
+   * so a parent that computes meanwhile would run two isolates on one slot.
+   */
+  waitingCpuMs?: number;
+  /** Whether the guest has a child run in flight right now. */
+  waitingForChild?: () => boolean;
   intervalMs?: number;
 }
 
 export class Watchdog {
   #peak = 0;
+  readonly #rssAtStart = process.memoryUsage.rss();
+  #rssPeak = this.#rssAtStart;
+  #lastCpuMs = 0;
+  #cpuWhileWaiting = 0;
   #sampling = false;
   #tripped = false;
   readonly #timeout: NodeJS.Timeout;
@@ -34,8 +50,14 @@ export class Watchdog {
     this.#interval = setInterval(() => this.#check(), options.intervalMs ?? 10);
   }
 
+  /** The isolate's peak (heap and ArrayBuffers), or the worker's RSS growth since the run started if larger. */
   get peakBytes(): number {
-    return this.#peak;
+    return Math.max(this.#peak, this.#rssPeak - this.#rssAtStart);
+  }
+
+  /** CPU the guest used while waiting for a child run. */
+  get cpuWhileWaitingMs(): number {
+    return this.#cpuWhileWaiting;
   }
 
   #trip(trip: Trip): void {
@@ -51,8 +73,21 @@ export class Watchdog {
       if (!this.options.disposedByUs()) this.#trip('memory');
       return;
     }
-    if (this.cpuMs() > this.options.cpuMs) {
+    const rss = process.memoryUsage.rss();
+    this.#rssPeak = Math.max(this.#rssPeak, rss);
+    if (this.options.maxRssBytes && rss > this.options.maxRssBytes) {
+      this.#trip('rss');
+      return;
+    }
+    const cpu = this.cpuMs();
+    if (cpu > this.options.cpuMs) {
       this.#trip('cpu');
+      return;
+    }
+    if (this.options.waitingForChild?.()) this.#cpuWhileWaiting += cpu - this.#lastCpuMs;
+    this.#lastCpuMs = cpu;
+    if (this.#cpuWhileWaiting > (this.options.waitingCpuMs ?? Number.POSITIVE_INFINITY)) {
+      this.#trip('waiting');
       return;
     }
     if (!this.#sampling) {

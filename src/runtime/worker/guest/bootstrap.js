@@ -13,6 +13,13 @@
   // Errors that came from the host, with their run error type; read from here, not from a guest-writable prop.
   const hostErrorTypes = new WeakMap();
   let nextCallId = 1;
+  // Bytes that leave the isolate are capped here, before they are copied out: a log line, an error's message and
+  // its stack (the worker caps them again).
+  const MAX_LINE = 16 * 1024;
+  const MAX_MESSAGE = 4 * 1024;
+  const MAX_STACK = 16 * 1024;
+  const cap = (text, max) =>
+    text.length > max ? `${text.slice(0, max)}… [${text.length - max} more characters]` : text;
 
   function hostError(e) {
     const err = new Error(String(e.message));
@@ -62,7 +69,7 @@
 
   function logger(level) {
     return (...args) => {
-      const r = send('log', 0, { level, message: format(args) });
+      const r = send('log', 0, { level, message: cap(format(args), MAX_LINE) });
       if (r !== true) throw hostError(r);
     };
   }
@@ -170,13 +177,22 @@
   function describe(e) {
     const type = hostErrorTypes.get(e) || 'skill_error';
     if (e !== null && (typeof e === 'object' || typeof e === 'function')) {
-      const name = safeString(() => e.name, 'Error');
-      const message = safeString(() => e.message, '');
-      const stack = safeString(() => e.stack, '');
+      const name = cap(
+        safeString(() => e.name, 'Error'),
+        256,
+      );
+      const message = cap(
+        safeString(() => e.message, ''),
+        MAX_MESSAGE,
+      );
+      const stack = cap(
+        safeString(() => e.stack, ''),
+        MAX_STACK,
+      );
       if (e instanceof Error || 'message' in e) return [type, name, message, stack];
-      return [type, 'Error', `Non-Error value thrown: ${formatValue(e, new Set())}`, ''];
+      return [type, 'Error', `Non-Error value thrown: ${cap(formatValue(e, new Set()), MAX_MESSAGE)}`, ''];
     }
-    const text = typeof e === 'string' ? e : formatValue(e, new Set());
+    const text = cap(typeof e === 'string' ? e : formatValue(e, new Set()), MAX_MESSAGE);
     return [type, 'Error', typeof e === 'string' ? text : `Non-Error value thrown: ${text}`, ''];
   }
 

@@ -1,12 +1,16 @@
 /**
  * The one check of a run's input against the skill's declared `inputs` (list form) or `input_schema` (JSON
- * Schema), and of its output against `output_schema` / `outputs`. The server, the CLI's local runner and the
- * bundle tests all call it, so a case fails the same way everywhere. Problems come back as field errors.
+ * Schema), and of its output against `output_schema` / `outputs`. The sandbox worker runs it for the server (a
+ * schema is author-controlled work, so it runs under the run's deadline, never on the API's event loop); the CLI's
+ * local runner and the bundle tests call it directly, so a case fails the same way everywhere. `pattern` and
+ * `patternProperties` use RE2 (linear time), so no author regex can backtrack for seconds. Problems come back as
+ * field errors.
  */
 import { Ajv, type ValidateFunction } from 'ajv';
+import { RE2JS } from 're2js';
 import type { FieldError } from '../errors.ts';
-import type { RunError } from '../runtime/types.ts';
 import type { IoField } from '../skills/manifest.ts';
+import type { RunError } from './types.ts';
 
 /** What a skill declares about its input and output: a stored version, or a manifest read from disk. */
 export interface IoContract {
@@ -19,22 +23,39 @@ export interface IoContract {
 /** Inputs past this size (as JSON) are refused before they reach a skill. */
 export const MAX_INPUT_BYTES = 1024 * 1024;
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-// Compiled schemas by schema object: versions are immutable and cached, so each schema compiles once.
-const compiled = new WeakMap<object, ValidateFunction | Error>();
+/** JSON Schema regexes through RE2: linear-time matching; backreferences and lookarounds are refused. */
+function re2(pattern: string, flags: string) {
+  let options = 0;
+  if (flags.includes('i')) options |= RE2JS.CASE_INSENSITIVE;
+  if (flags.includes('m')) options |= RE2JS.MULTILINE;
+  if (flags.includes('s')) options |= RE2JS.DOTALL;
+  const compiled = RE2JS.compile(pattern, options);
+  return { test: (text: string) => compiled.matcher(text).find() };
+}
+// Ajv reads `code` only when it generates standalone modules, which this project never does.
+re2.code = 're2js';
+
+const ajv = new Ajv({ allErrors: true, strict: false, code: { regExp: re2 } });
+// Compiled schemas by their JSON text (schemas arrive as copies in the worker), the most recent few kept.
+const CACHED_SCHEMAS = 64;
+const compiled = new Map<string, ValidateFunction | Error>();
 
 function compile(schema: Record<string, unknown>): ValidateFunction | Error {
-  let fn = compiled.get(schema);
-  if (!fn) {
+  const key = JSON.stringify(schema);
+  let fn = compiled.get(key);
+  if (fn) {
+    compiled.delete(key);
+  } else {
     try {
       fn = ajv.compile(schema);
     } catch (error) {
       fn = error as Error;
     }
-    // The WeakMap owns the compiled function; Ajv's own cache (and its `$id` registry) would keep every schema.
+    // The Map owns the compiled function; Ajv's own cache (and its `$id` registry) would keep every schema.
     ajv.removeSchema(schema);
-    compiled.set(schema, fn);
+    if (compiled.size >= CACHED_SCHEMAS) compiled.delete(compiled.keys().next().value!);
   }
+  compiled.set(key, fn);
   return fn;
 }
 

@@ -1,0 +1,41 @@
+/** The app the benchmarks measure: real parts (in-memory PGlite, a temp artifact folder, a sandbox), no logging. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../src/api/app.ts';
+import { createTokenService } from '../src/auth/tokens.ts';
+import { systemClock } from '../src/clock.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { createPgliteDatabase } from '../src/db/pglite.ts';
+import { createSandbox, type SandboxOptions } from '../src/runtime/sandbox.ts';
+import { deriveSecretsKey } from '../src/secrets/service.ts';
+import { createLocalBlobStore } from '../src/storage/local-blob-store.ts';
+import { createLogger } from '../src/telemetry/logger.ts';
+
+const SECRET = 'bench-secret-that-is-at-least-32-characters';
+
+export async function createBenchApp(sandboxOptions: SandboxOptions) {
+  const db = await createPgliteDatabase({});
+  await migrate(db);
+  const dir = mkdtempSync(join(tmpdir(), 'bench-'));
+  const sandbox = createSandbox(sandboxOptions);
+  const tokens = createTokenService(SECRET, systemClock);
+  const app = createApp({
+    db,
+    clock: systemClock,
+    logger: createLogger({ level: 'silent' }),
+    tokens,
+    sandbox,
+    blobs: createLocalBlobStore(dir),
+    secretsKey: deriveSecretsKey(SECRET),
+  });
+  /** A bearer header for a user of `org` (admin). */
+  const auth = async (user: string, org: string) =>
+    `Bearer ${await tokens.issue({ userId: user, orgId: org, role: 'admin' })}`;
+  const close = async () => {
+    await sandbox.close();
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { app, db, sandbox, auth, close };
+}
