@@ -14,6 +14,9 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY bin ./bin
 COPY src ./src
+# The console's pages (.tsx, compiled by tsx at run time with the JSX settings of tsconfig.json) and assets.
+COPY views ./views
+COPY tsconfig.json ./
 COPY bundles ./bundles
 COPY openapi.json ./
 RUN mkdir -p /data && chown node:node /data

@@ -6,6 +6,7 @@ import { issueDevAdminToken, loadOrCreateDevSecret } from './auth/dev-secret.ts'
 import { createTokenService, remoteIdentityProvider } from './auth/tokens.ts';
 import { systemClock } from './clock.ts';
 import type { Config } from './config.ts';
+import { LOGIN_LINK_TTL_MS } from './console/sessions.ts';
 import type { Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { openDatabase } from './db/open.ts';
@@ -25,6 +26,8 @@ export interface RunningServer {
   url: string;
   /** The port it listens on (PORT 0 picks a free one). */
   port: number;
+  /** The first start of the embedded server: the one-time console login link it printed. */
+  loginUrl?: string;
   close(): Promise<void>;
 }
 
@@ -139,12 +142,18 @@ export async function startServer(config: Config): Promise<RunningServer> {
         maxLifetimeSeconds: tokens.maxLifetimeSeconds,
       })
     : undefined;
+  // With the first admin token comes a one-time link that opens the console as that admin.
+  const loginUrl = token
+    ? `${url}/console/login/link?code=${await app.services.sessions.issueLoginLink(token)}`
+    : undefined;
   if (token) {
     // Printed once, outside the JSON log stream so a person sees it.
     process.stderr.write(
       `\n  open-skills is running at ${url} (API docs: ${url}/docs)\n\n` +
         `  Admin token (shown once; also saved to ${dataDir}/admin-token for the local CLI):\n\n` +
         `    ${token}\n\n` +
+        `  Web console, one-time login link (works once, for ${LOGIN_LINK_TTL_MS / 60_000} minutes):\n\n` +
+        `    ${loginUrl}\n\n` +
         `  Try: curl -H "Authorization: Bearer <token>" ${url}/me\n\n`,
     );
   }
@@ -152,6 +161,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   return {
     url,
     port,
+    loginUrl,
     async close() {
       stopRecovery();
       // Stop accepting, drop idle keep-alive connections, wind the work down, then cut what is still open (event

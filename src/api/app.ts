@@ -5,6 +5,8 @@ import { createAuthenticator } from '../auth/authenticate.ts';
 import { createAuthCaches } from '../auth/caches.ts';
 import { createMembers } from '../auth/members.ts';
 import { bearerAuth } from '../auth/middleware.ts';
+import { consoleRouter } from '../console/console.index.tsx';
+import { createConsoleSessions } from '../console/sessions.ts';
 import { checkReadiness } from '../db/readiness.ts';
 import { AppError } from '../errors.ts';
 import { createLocalEmbedder } from '../router/local-embedder.ts';
@@ -14,6 +16,7 @@ import { createVersionPublisher, runTriggerTests } from '../runs/verify.ts';
 import { createSecrets } from '../secrets/service.ts';
 import { createPromptService } from '../skills/prompt.ts';
 import { createRegistry } from '../skills/registry.ts';
+import { createStats } from '../stats/overview.ts';
 import { artifactsRouter } from './artifacts/artifacts.index.ts';
 import { recordDenied } from './audit/audit.handlers.ts';
 import { auditRouter } from './audit/audit.index.ts';
@@ -96,6 +99,9 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRouter);
   app.doc31('/openapi.json', OPENAPI_CONFIG);
   app.route('/', docsRouter({ openApiUrl: '/openapi.json', pageTitle: 'open-skills API' }));
+  // The console authenticates with its own session cookie, so it is mounted before the bearer-token middleware.
+  app.get('/', (c) => c.redirect('/console', 302));
+  app.route('/console', consoleRouter(deps));
 
   app.use(
     '*',
@@ -228,6 +234,12 @@ function createServices(deps: AppDeps): AppServices {
     },
     triggers: (caller, skill, options) =>
       runTriggerTests({ registry: services.registry, search: services.search, indexed }, caller, skill, options),
+    get stats() {
+      return once('stats', () => createStats({ db: deps.db, clock: deps.clock }));
+    },
+    get sessions() {
+      return once('sessions', () => createConsoleSessions({ db: deps.db, clock: deps.clock }));
+    },
     readiness: (logger) => checkReadiness(deps.db, logger),
   };
   return services;

@@ -5,6 +5,7 @@ import type { Caller } from '../auth/caller.ts';
 import type { Members } from '../auth/members.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import type { Clock } from '../clock.ts';
+import type { ConsoleSessions } from '../console/sessions.ts';
 import type { Database } from '../db/database.ts';
 import type { Readiness } from '../db/readiness.ts';
 import type { Embedder } from '../router/embedder.ts';
@@ -16,6 +17,7 @@ import type { Sandbox } from '../runtime/types.ts';
 import type { Secrets } from '../secrets/service.ts';
 import type { PromptService } from '../skills/prompt.ts';
 import type { Registry } from '../skills/registry.ts';
+import type { Stats } from '../stats/overview.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import type { Logger } from '../telemetry/logger.ts';
 
@@ -64,6 +66,10 @@ export interface AppServices {
     skillRef: string,
     options: Parameters<typeof runTriggerTests>[3],
   ): ReturnType<typeof runTriggerTests>;
+  /** Figures about skills, runs and artifacts (the console's dashboard). */
+  stats: Stats;
+  /** Console sessions and one-time login links. */
+  sessions: ConsoleSessions;
   /** Whether the database is reachable and migrated (logged through the request's logger). */
   readiness(logger: Logger): Promise<Readiness>;
 }

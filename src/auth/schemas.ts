@@ -51,6 +51,8 @@ export type TokenInfo = z.infer<typeof TokenInfoSchema>;
 
 export const TokenPageSchema = pageOf(TokenInfoSchema, 'TokenPage');
 
+export type IssuedToken = TokenInfo & { token: string };
+
 export const IssuedTokenSchema = TokenInfoSchema.extend({
   token: z.string().meta({
     description: 'The bearer token. Shown once: it is not stored and cannot be read again',

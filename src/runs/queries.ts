@@ -23,6 +23,9 @@ export interface RunListQuery {
   limit: number;
 }
 
+/** The most runs `tree` returns (the root included). */
+export const MAX_TREE_NODES = 200;
+
 /** How often a stream of a run live on another replica re-reads its row. */
 const POLL_MS = 250;
 /** In listings, an input, output or log list larger than this (as JSON) is summarised; GET /runs/{id} has it. */
@@ -144,6 +147,17 @@ export function createRunQueries(k: RunContext) {
     async events(caller: Caller, id: string, signal?: AbortSignal): Promise<AsyncIterable<RunEvent>> {
       const row = await getRow(caller, id);
       return events.subscribe(row.id, signal) ?? pollThenReplay(caller, row, signal);
+    },
+
+    /**
+     * A run and the runs it composed (ctx.callSkill, chain, parallel), at most `maxNodes` in all: whoever sees the
+     * composition sees its steps. `truncated` says whether more exist.
+     */
+    async tree(caller: Caller, id: string, maxNodes = MAX_TREE_NODES) {
+      const root = await getRow(caller, id);
+      const rows = await store.descendantsOf(caller.orgId, root.id, maxNodes);
+      const runs = [root, ...rows.slice(0, maxNodes - 1)].map((row) => toRun(row, []));
+      return { runs, truncated: rows.length >= maxNodes };
     },
 
     async listArtifacts(caller: Caller, runId: string) {

@@ -41,6 +41,7 @@ export function createRunService(deps: RunServiceDeps) {
       return queries.list(caller, query, skill.id);
     },
     events: queries.events,
+    tree: queries.tree,
     listArtifacts: queries.listArtifacts,
     getArtifact: queries.getArtifact,
     /** The stored bytes of an artifact (a range of them), as a stream. */

@@ -141,6 +141,24 @@ export function createRunStore(db: Database) {
     },
 
     /**
+     * The runs `rootId` composed, at any depth, oldest first within a level: at most `limit` rows, nearest levels
+     * first, so a huge composition is cut at its far end.
+     */
+    descendantsOf(orgId: string, rootId: string, limit: number): Promise<RunRow[]> {
+      return db.query<RunRow>(
+        `with recursive tree (id, level) as (
+           select id, 1 from skill_runs where org_id = $1 and parent_run_id = $2
+           union all
+           select c.id, tree.level + 1 from skill_runs c join tree on c.parent_run_id = tree.id
+           where c.org_id = $1
+         )
+         select r.* from skill_runs r join tree on tree.id = r.id
+         order by tree.level, r.created_at, r.id limit $3`,
+        [orgId, rootId, limit],
+      );
+    },
+
+    /**
      * Artifacts of these runs and of every run they composed (ctx.callSkill, chain, parallel): what a composition
      * produced belongs to it. `root_run_id` says which of the given runs each artifact belongs to.
      */

@@ -34,6 +34,8 @@ export type WorkerMessage =
   | { t: 'ready' }
   | { t: 'pong'; n: number }
   | { t: 'hostCall'; rid: number; callId: number; op: HostOp; args: unknown }
+  /** A log line as the guest writes it, so it reaches the run's live events before the run ends. */
+  | { t: 'log'; rid: number; line: LogLine }
   | { t: 'result'; rid: number; result: WorkerRunResult; retire?: boolean }
   /** Every run has ended and its isolate is disposed; `retire`: replace this worker rather than reuse it. */
   | { t: 'idle'; retire: boolean };

@@ -8,7 +8,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dispatchHostCall } from './host-dispatch.ts';
 import { emptyUsage, failureResult, type ParentMessage, type WorkerMessage, type WorkerRunResult } from './protocol.ts';
-import type { SandboxHost, SandboxJob, SandboxResult } from './types.ts';
+import type { LogLine, SandboxHost, SandboxJob, SandboxResult } from './types.ts';
 import type { WorkerOptions } from './worker/main.ts';
 
 export interface WorkerHandleOptions {
@@ -39,6 +39,8 @@ function residentBytes(pid: number | undefined): number | undefined {
 
 interface InFlight {
   host: SandboxHost;
+  /** Log lines already handed to the host as they came (the result repeats them). */
+  streamedLogs: number;
   startedAt: number;
   timer: NodeJS.Timeout;
   settle: (result: SandboxResult) => void;
@@ -160,6 +162,7 @@ export class WorkerHandle {
       };
       const inFlight: InFlight = {
         host,
+        streamedLogs: 0,
         startedAt,
         settle,
         timer: setTimeout(() => {
@@ -235,6 +238,13 @@ export class WorkerHandle {
         if (this.retiring && this.#runs.size === 0) this.kill();
         this.#settleIdleWaiters();
         return;
+      case 'log': {
+        const run = this.#runs.get(message.rid);
+        if (!run) return;
+        run.streamedLogs++;
+        emitLog(run.host, message.line);
+        return;
+      }
       case 'result': {
         if (message.retire) this.retiring = true;
         const run = this.#runs.get(message.rid);
@@ -242,7 +252,7 @@ export class WorkerHandle {
           if (this.retiring && this.#runs.size === 0) this.kill();
           return;
         }
-        run.settle(toSandboxResult(message.result, run.host));
+        run.settle(toSandboxResult(message.result, run.host, run.streamedLogs));
         return;
       }
     }
@@ -267,14 +277,17 @@ export class WorkerHandle {
   }
 }
 
-function toSandboxResult(result: WorkerRunResult, host: SandboxHost): SandboxResult {
-  for (const line of result.logs) {
-    try {
-      host.log(line);
-    } catch {
-      // A failing log sink must not change the run's outcome.
-    }
+function emitLog(host: SandboxHost, line: LogLine): void {
+  try {
+    host.log(line);
+  } catch {
+    // A failing log sink must not change the run's outcome.
   }
+}
+
+/** The run's result; log lines the worker did not stream while it ran are handed to the host now. */
+function toSandboxResult(result: WorkerRunResult, host: SandboxHost, streamed: number): SandboxResult {
+  for (const line of result.logs.slice(streamed)) emitLog(host, line);
   const out: SandboxResult = { status: result.status, logs: result.logs, usage: result.usage };
   // JSON.parse creates own properties only, so a guest `__proto__` key cannot reach any prototype.
   if (result.outputJson !== undefined) out.output = JSON.parse(result.outputJson);

@@ -33,7 +33,9 @@ export type UploadResult = {
   warnings: FieldError[];
 };
 
-const canEdit = (caller: Caller, skill: SkillRow) => skill.owner_id === caller.userId || hasRole(caller, 'publisher');
+/** Whether the caller may edit a skill and add versions to it: an author who owns it, or a publisher. */
+export const mayEdit = (caller: Caller, skill: Pick<SkillRow, 'owner_id'>) =>
+  hasRole(caller, 'author') && (skill.owner_id === caller.userId || hasRole(caller, 'publisher'));
 
 const noVersionGiven = (version: string): FieldError => ({
   field: 'SKILL.md#version',
@@ -145,7 +147,7 @@ export function createRegistry(deps: RegistryDeps) {
   async function editable(caller: Caller, ref: string, what: string): Promise<SkillRow> {
     const skill = await store.findSkill(caller, ref);
     requireRole(caller, 'author', what === 'edit' ? 'edit skills' : 'upload versions');
-    if (!canEdit(caller, skill)) {
+    if (!mayEdit(caller, skill)) {
       throw new AppError('forbidden', `Only the owner or a publisher may ${what} "${skill.name}"`);
     }
     return skill;

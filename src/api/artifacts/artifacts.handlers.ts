@@ -1,9 +1,13 @@
 import type { RouteHandler } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { AppError } from '../../errors.ts';
 import { BlobNotFoundError, BlobRangeNotSatisfiableError, type ByteRange } from '../../storage/blob-store.ts';
 import type { AppEnv } from '../context.ts';
 import { problemJson } from '../problem.ts';
 import type { GetRoute } from './artifacts.routes.ts';
+
+/** Images a browser may show in place (in an <img>, where an SVG's scripts never run). */
+const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif', 'image/svg+xml']);
 
 /**
  * Parses a single `bytes=` range against `size`. Returns undefined when there is no usable Range (other units are
@@ -29,15 +33,24 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
   return { start, end };
 }
 
-export const get: RouteHandler<GetRoute, AppEnv> = async (c) => {
+/**
+ * An artifact's bytes as a download, with its ETag and a single byte range. `inline` (the console's previews of
+ * images) shows raster and SVG images in place; everything else is always an attachment.
+ */
+export async function artifactResponse<E extends AppEnv>(
+  c: Context<E>,
+  id: string,
+  options: { range?: string; inline?: boolean } = {},
+): Promise<Response> {
   const { runs } = c.var.services;
-  const artifact = await runs.getArtifact(c.var.caller, c.req.valid('param').id);
+  const artifact = await runs.getArtifact(c.var.caller, id);
   const etag = `"${artifact.checksum}"`;
+  const disposition = options.inline && INLINE_TYPES.has(artifact.mime_type) ? 'inline' : 'attachment';
   const headers: Record<string, string> = {
     etag,
     'accept-ranges': 'bytes',
     'cache-control': 'private, max-age=31536000, immutable',
-    'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(artifact.name)}`,
+    'content-disposition': `${disposition}; filename*=UTF-8''${encodeURIComponent(artifact.name)}`,
     // The media type is the skill's word: never let a browser sniff or run it as a page of this origin.
     'x-content-type-options': 'nosniff',
     'content-security-policy': "default-src 'none'; sandbox",
@@ -45,7 +58,7 @@ export const get: RouteHandler<GetRoute, AppEnv> = async (c) => {
   if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
   const size = artifact.size_bytes;
   const ifRange = c.req.header('if-range');
-  const range = ifRange && ifRange !== etag ? undefined : parseRange(c.req.valid('header').range, size);
+  const range = ifRange && ifRange !== etag ? undefined : parseRange(options.range, size);
   const unsatisfiable = () => {
     const res = problemJson(
       c,
@@ -70,4 +83,7 @@ export const get: RouteHandler<GetRoute, AppEnv> = async (c) => {
     if (error instanceof BlobNotFoundError) throw new AppError('gone', 'The artifact content is no longer stored');
     throw error;
   }
-};
+}
+
+export const get: RouteHandler<GetRoute, AppEnv> = (c) =>
+  artifactResponse(c, c.req.valid('param').id, { range: c.req.valid('header').range });

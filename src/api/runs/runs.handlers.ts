@@ -1,4 +1,5 @@
 import type { RouteHandler } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { AppEnv } from '../context.ts';
 import { isMultipart } from '../multipart.ts';
@@ -34,12 +35,15 @@ export const cancel: RouteHandler<CancelRoute, AppEnv> = async (c) =>
 export const artifacts: RouteHandler<ArtifactsRoute, AppEnv> = async (c) =>
   c.json({ data: await c.var.services.runs.listArtifacts(c.var.caller, c.req.valid('param').id) }, 200);
 
-export const events: RouteHandler<EventsRoute, AppEnv> = async (c) => {
-  const stream = await c.var.services.runs.events(c.var.caller, c.req.valid('param').id, c.req.raw.signal);
+/** A run's events as Server-Sent Events, from its start to `done` (the API's and the console's stream). */
+export async function runEventStream<E extends AppEnv>(c: Context<E>, runId: string): Promise<Response> {
+  const stream = await c.var.services.runs.events(c.var.caller, runId, c.req.raw.signal);
   return streamSSE(c, async (sse) => {
     let id = 0;
     for await (const event of stream) {
       await sse.writeSSE({ event: event.event, data: JSON.stringify(event.data), id: String(id++) });
     }
   });
-};
+}
+
+export const events: RouteHandler<EventsRoute, AppEnv> = (c) => runEventStream(c, c.req.valid('param').id);

@@ -36,6 +36,24 @@ export const CreateSkillBodySchema = z
   })
   .openapi('CreateSkill');
 
+export const UpdateSkillBodySchema = z
+  .object({
+    description: z
+      .string()
+      .min(1)
+      .max(1024)
+      .optional()
+      .openapi({ description: 'New description', example: 'Better words' }),
+    tags: z
+      .array(z.string().min(1).max(64))
+      .max(50)
+      .optional()
+      .openapi({ description: 'New tags', example: ['pdf'] }),
+    visibility: VisibilitySchema.optional(),
+  })
+  .strict()
+  .openapi('UpdateSkill');
+
 const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 
 export const BundleUploadSchema = z
@@ -124,25 +142,7 @@ export const update = createRoute({
     body: {
       required: true,
       content: {
-        'application/json': {
-          schema: z
-            .object({
-              description: z
-                .string()
-                .min(1)
-                .max(1024)
-                .optional()
-                .openapi({ description: 'New description', example: 'Better words' }),
-              tags: z
-                .array(z.string().min(1).max(64))
-                .max(50)
-                .optional()
-                .openapi({ description: 'New tags', example: ['pdf'] }),
-              visibility: VisibilitySchema.optional(),
-            })
-            .strict()
-            .openapi('UpdateSkill'),
-        },
+        'application/json': { schema: UpdateSkillBodySchema },
       },
     },
   },

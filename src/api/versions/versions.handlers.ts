@@ -2,7 +2,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { AppError } from '../../errors.ts';
 import { zipFiles } from '../../skills/pack.ts';
-import type { AppEnv } from '../context.ts';
+import type { AppEnv, AppServices } from '../context.ts';
 import type {
   ContentByRefRoute,
   ContentRoute,
@@ -43,9 +43,10 @@ export async function file(c: Context<AppEnv>) {
   });
 }
 
-/** The whole bundle of a version as a zip (one top-level folder named after the skill). */
-async function zipOfVersion(c: Context<AppEnv>, versionId: string) {
-  const { version, files } = await c.var.services.registry.readAllFiles(c.var.caller, versionId);
+/** A whole version as a zip (one top-level folder named after the skill): the API's and the console's download. */
+export async function versionZipResponse<E extends AppEnv>(c: Context<E>, versionId: string): Promise<Response> {
+  const services: AppServices = c.var.services;
+  const { version, files } = await services.registry.readAllFiles(c.var.caller, versionId);
   const zip = zipFiles(
     files.map((f) => ({ path: f.path, data: new Uint8Array(f.content) })),
     version.name,
@@ -59,7 +60,7 @@ async function zipOfVersion(c: Context<AppEnv>, versionId: string) {
   });
 }
 
-export const content: RouteHandler<ContentRoute, AppEnv> = (c) => zipOfVersion(c, c.req.valid('param').id);
+export const content: RouteHandler<ContentRoute, AppEnv> = (c) => versionZipResponse(c, c.req.valid('param').id);
 
 export const getByRef: RouteHandler<GetByRefRoute, AppEnv> = async (c) => {
   const { id, version } = c.req.valid('param');
@@ -69,7 +70,7 @@ export const getByRef: RouteHandler<GetByRefRoute, AppEnv> = async (c) => {
 export const contentByRef: RouteHandler<ContentByRefRoute, AppEnv> = async (c) => {
   const { id, version } = c.req.valid('param');
   const { versionId } = await c.var.services.registry.resolveVersion(c.var.caller, id, version);
-  return zipOfVersion(c, versionId);
+  return versionZipResponse(c, versionId);
 };
 
 const xml = (c: Context<AppEnv>, text: string) =>

@@ -35,6 +35,8 @@ export interface BridgeOptions {
   forward: (callId: number, op: HostOp, args: unknown) => void;
   /** Ends the run (the isolate is disposed); used when a limit is exceeded. */
   fail: (type: RunErrorType, message: string) => void;
+  /** Hears each log line as it is kept (the worker streams it to the parent). */
+  onLog?: (line: LogLine) => void;
 }
 
 export class HostBridge {
@@ -112,11 +114,16 @@ export class HostBridge {
     const size = Buffer.byteLength(line.message);
     if (this.#logBytes + size > max) {
       this.#logTruncated = true;
-      this.logs.push({ level: 'warn', message: `[log truncated: more than ${max} bytes]`, time: now() });
+      this.#keep({ level: 'warn', message: `[log truncated: more than ${max} bytes]`, time: now() });
       return;
     }
     this.#logBytes += size;
-    this.logs.push({ level: line.level, message: withoutNul(line.message), time: now() });
+    this.#keep({ level: line.level, message: withoutNul(line.message), time: now() });
+  }
+
+  #keep(line: LogLine): void {
+    this.logs.push(line);
+    this.options.onLog?.(line);
   }
 }
 

@@ -71,6 +71,7 @@ function start(options: WorkerOptions): void {
           isolates,
           maxRssBytes: options.maxRssBytes,
           forward: (callId, op, args) => send({ t: 'hostCall', rid, callId, op, args }),
+          log: (line) => send({ t: 'log', rid, line }),
         });
         runs.set(rid, run);
         void execute(rid, run);

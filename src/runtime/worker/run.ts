@@ -6,7 +6,7 @@
 import { jsonTextProblem, withoutNul } from '../../json-bounds.ts';
 import { inputError, validateOutput } from '../io-validation.ts';
 import type { HostOp, WorkerRunResult } from '../protocol.ts';
-import type { RunError, RunErrorType, SandboxJob, SandboxResult } from '../types.ts';
+import type { LogLine, RunError, RunErrorType, SandboxJob, SandboxResult } from '../types.ts';
 import { HostBridge } from './host-bridge.ts';
 import type { IsolatePool, PreparedIsolate } from './isolate-pool.ts';
 import { loadModules, ModuleLoadError } from './modules.ts';
@@ -42,6 +42,8 @@ export interface RunDeps {
   forward: (callId: number, op: HostOp, args: unknown) => void;
   /** The worker's RSS ceiling in bytes; passing it ends the run with memory_limit and retires the worker. */
   maxRssBytes?: number;
+  /** Sends a log line of this run to the parent as it is written. */
+  log?: (line: LogLine) => void;
 }
 
 export class WorkerRun {
@@ -104,6 +106,7 @@ export class WorkerRun {
     const bridge = new HostBridge({
       limits,
       forward: this.deps.forward,
+      onLog: this.deps.log,
       fail: (type, message) => this.stop('failed', type, message),
     });
     this.#bridge = bridge;
