@@ -21,6 +21,7 @@ import { artifactsRouter } from './artifacts/artifacts.index.ts';
 import { recordDenied } from './audit/audit.handlers.ts';
 import { auditRouter } from './audit/audit.index.ts';
 import { bodyLimits, DEFAULT_MAX_BODY_BYTES, storableRequest } from './body-limit.ts';
+import { compatBodyLimits, compatErrorsFor, mountCompat } from './compat/compat.index.ts';
 import type { AppDeps, AppServices } from './context.ts';
 import { docsRouter } from './docs/docs.index.ts';
 import { healthRouter } from './health/health.index.ts';
@@ -83,8 +84,10 @@ export function createApp(deps: AppDeps) {
       'request',
     );
   });
-  app.onError(onError);
-  app.notFound(onNotFound);
+  // Problem+json everywhere, except under /compat/{anthropic,openai}, which answer in their vendor's envelope.
+  const errors = compatErrorsFor({ onError, onNotFound });
+  app.onError(errors.onError);
+  app.notFound(errors.onNotFound);
   // Every route has a body limit: the default, or a larger one its router declares.
   app.use(
     '*',
@@ -92,6 +95,7 @@ export function createApp(deps: AppDeps) {
       ...skillsBodyLimits,
       ...runsBodyLimits,
       ...importsBodyLimits,
+      ...compatBodyLimits,
     ]),
   );
 
@@ -102,6 +106,8 @@ export function createApp(deps: AppDeps) {
   // The console authenticates with its own session cookie, so it is mounted before the bearer-token middleware.
   app.get('/', (c) => c.redirect('/console', 302));
   app.route('/console', consoleRouter(deps));
+  // The vendor-compatible APIs authenticate themselves (a token in x-api-key too) and answer in their envelopes.
+  mountCompat(app);
 
   app.use(
     '*',

@@ -127,18 +127,25 @@ const HTTP_EXCEPTION_CODES: Partial<Record<number, ErrorCode>> = {
   415: 'unsupported_media_type',
 };
 
-/** The one error handler: AppErrors become their problem; anything else is logged and becomes a bare 500. */
-export const onError: ErrorHandler = (error, c) => {
-  if (error instanceof AppError) return problemJson(c, error);
+/**
+ * Any thrown value as the `AppError` it answers with: AppErrors as they are, Hono's exceptions by status, anything
+ * else logged and turned into a bare `internal` error. The problem+json handler and the vendor-compatible APIs'
+ * handlers (src/api/compat) share it, so every error is classified once.
+ */
+export function toAppError(error: Error, c: Context): AppError {
+  if (error instanceof AppError) return error;
   if (error instanceof HTTPException) {
     const code = HTTP_EXCEPTION_CODES[error.status] ?? 'invalid_request';
-    return problemJson(c, new AppError(code, error.message || 'The request could not be handled'));
+    return new AppError(code, error.message || 'The request could not be handled');
   }
   const logger = c.get('logger');
   logger?.error({ err: error }, 'unhandled error');
   // Never echo internal messages or stacks to the client: they can carry paths, SQL or secrets.
-  return problemJson(c, new AppError('internal', 'Something went wrong on our side; the request id identifies it'));
-};
+  return new AppError('internal', 'Something went wrong on our side; the request id identifies it');
+}
+
+/** The one error handler: every error as its problem+json. */
+export const onError: ErrorHandler = (error, c) => problemJson(c, toAppError(error, c));
 
 export const onNotFound: NotFoundHandler = (c) =>
   problemJson(c, new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`));

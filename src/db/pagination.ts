@@ -53,23 +53,38 @@ export const mapPage = <R, T>(page: Page<R>, map: (row: R) => T): Page<T> => ({
 });
 
 /**
- * Reads one page of `from` (a table with its alias, or a join) filtered by `where`, newest first.
+ * Reads one page of `from` (a table with its alias, or a join) filtered by `where`, newest first (or oldest first
+ * with `order: 'asc'`, which the OpenAI-compatible listings offer).
  *
  * @example
  * const page = await keysetPage<RunRow>(db, { select: 'r.*', from: 'skill_runs r', alias: 'r', where, cursor, limit });
  */
 export async function keysetPage<R extends { created_at: Date | string; id: string }>(
   db: Queryable,
-  query: { select: string; from: string; alias: string; where: Where; cursor?: string; limit: number },
+  query: {
+    select: string;
+    from: string;
+    alias: string;
+    where: Where;
+    cursor?: string;
+    limit: number;
+    order?: 'asc' | 'desc';
+  },
 ): Promise<Page<R>> {
   const { alias: a, where } = query;
+  const order = query.order === 'asc' ? 'asc' : 'desc';
   const after = decodeCursor(query.cursor);
   if (after) {
-    where.add((t, id) => `(${a}.created_at, ${a}.id) < (${t}::timestamptz, ${id}::uuid)`, after.createdAt, after.id);
+    const past = order === 'asc' ? '>' : '<';
+    where.add(
+      (t, id) => `(${a}.created_at, ${a}.id) ${past} (${t}::timestamptz, ${id}::uuid)`,
+      after.createdAt,
+      after.id,
+    );
   }
   const limit = where.param(query.limit + 1);
   const rows = await db.query<R>(
-    `select ${query.select} from ${query.from} where ${where.sql} order by ${a}.created_at desc, ${a}.id desc limit ${limit}`,
+    `select ${query.select} from ${query.from} where ${where.sql} order by ${a}.created_at ${order}, ${a}.id ${order} limit ${limit}`,
     where.params,
   );
   return toPage(rows, query.limit);

@@ -88,15 +88,22 @@ function createReads(store: SkillStore, deps: RegistryDeps) {
 
     async listSkills(
       caller: Caller,
-      query: { q?: string; tag?: string; visibility?: 'user' | 'org'; cursor?: string; limit: number },
+      query: {
+        q?: string;
+        tag?: string;
+        visibility?: 'user' | 'org';
+        cursor?: string;
+        limit: number;
+        order?: 'asc' | 'desc';
+      },
     ) {
-      const { cursor, limit, ...filter } = query;
+      const { cursor, limit, order, ...filter } = query;
       if (filter.q && deps.rankSkills) {
         const ranked = await deps.rankSkills(caller, filter.q, limit);
         const rows = await store.rankSkills(caller, { ...filter, q: filter.q }, ranked, limit);
         return { data: rows.map(toSkillSummary), next_cursor: null };
       }
-      return mapPage(await store.listSkills(caller, filter, { cursor, limit }), toSkillSummary);
+      return mapPage(await store.listSkills(caller, filter, { cursor, limit, order }), toSkillSummary);
     },
 
     async getSkill(caller: Caller, ref: string, includeInstructions: boolean): Promise<SkillDetail> {
@@ -108,9 +115,18 @@ function createReads(store: SkillStore, deps: RegistryDeps) {
     },
 
     async listVersions(caller: Caller, ref: string, query: { status?: string; cursor?: string; limit: number }) {
+      return mapPage(await reads.listVersionRows(caller, ref, query), toVersionSummary);
+    },
+
+    /** A page of a skill's versions as rows (the vendor-compatible APIs map them to their own objects). */
+    async listVersionRows(
+      caller: Caller,
+      ref: string,
+      query: { status?: string; cursor?: string; limit: number; order?: 'asc' | 'desc' },
+    ) {
       const skill = await store.findSkill(caller, ref);
-      const page = await store.listVersions(caller, skill.id, { status: query.status }, query);
-      return mapPage(page, toVersionSummary);
+      const { status, ...page } = query;
+      return store.listVersions(caller, skill.id, { status }, page);
     },
 
     async readFile(caller: Caller, versionId: string, path: string) {
@@ -166,7 +182,7 @@ export function createRegistry(deps: RegistryDeps) {
     async createSkillFromBundle(
       caller: Caller,
       bundle: Bundle,
-      options: { publish: boolean; visibility: 'user' | 'org'; version?: string },
+      options: { publish: boolean; visibility: 'user' | 'org'; version?: string; displayName?: string },
     ): Promise<UploadResult> {
       requireRole(caller, 'author', 'create skills');
       if (options.publish) requireRole(caller, 'publisher', 'publish versions');
@@ -176,7 +192,7 @@ export function createRegistry(deps: RegistryDeps) {
       const { name, description, tags } = bundle.manifest;
       const ids = await store.createSkillWithVersion(
         caller,
-        { name, description, tags, visibility: options.visibility },
+        { name, description, tags, visibility: options.visibility, displayName: options.displayName },
         bundle,
         { version, publish: options.publish, warnings },
       );
@@ -271,6 +287,13 @@ export function createRegistry(deps: RegistryDeps) {
         throw new AppError('forbidden', `Only the owner or an admin may delete "${skill.name}"`);
       }
       await store.deleteSkill(caller, skill.id);
+    },
+
+    /** Deletes a version (see the store): the owner of the skill, a publisher or an admin. */
+    async deleteVersion(caller: Caller, versionId: string) {
+      const version = await store.findVersion(caller, versionId);
+      await editable(caller, version.skill_id, 'delete versions of');
+      await store.deleteVersion(caller, version);
     },
 
     async setStatus(caller: Caller, versionId: string, target: 'published' | 'deprecated') {

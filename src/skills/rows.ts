@@ -9,6 +9,8 @@ export interface SkillRow {
   org_id: string;
   owner_id: string;
   name: string;
+  /** A human name given through Anthropic's API (`display_name`); null when none was given. */
+  display_name: string | null;
   description: string;
   tags: string[];
   visibility: 'user' | 'org';
@@ -45,6 +47,8 @@ export interface VersionRow {
   created_at: Date;
   published_at: Date | null;
   deprecated_at: Date | null;
+  /** Set when the version was deleted (it is then invisible; its number stays taken). */
+  deleted_at?: Date | null;
   /** Labels pointing at this version (VERSION_COLUMNS). */
   labels?: string[];
 }
@@ -55,6 +59,8 @@ export interface ExistingVersion {
   version: string;
   status: VersionRow['status'];
   sha256: string;
+  /** Deleted versions keep their number: an upload may not reuse it. */
+  deleted: boolean;
 }
 
 export interface FileRow {
@@ -68,6 +74,7 @@ export function toSkillSummary(row: SkillRow): SkillSummary {
   return {
     id: row.id,
     name: row.name,
+    display_name: row.display_name ?? null,
     description: row.description,
     tags: row.tags,
     visibility: row.visibility,

@@ -26,6 +26,10 @@ export const SkillSummarySchema = z
   .object({
     id: id('019a8a47-7d8e-7c3b-9a53-1f0d2b3c4d5e', 'Skill id'),
     name: z.string().meta({ description: 'Unique name within the organisation', example: 'csv-to-json' }),
+    display_name: z.string().nullable().meta({
+      description: "A human name, given through the Anthropic-compatible API's display_name; null when none was given",
+      example: 'CSV to JSON',
+    }),
     description: z
       .string()
       .meta({ description: 'What the skill does and when to use it', example: 'Converts CSV to JSON' }),

@@ -12,7 +12,7 @@ export const LATEST_VERSION_JOIN = `
   left join lateral (
     select v.id, v.version, v.entrypoint, v.inputs, v.outputs
     from skill_versions v
-    where v.skill_id = s.id and v.status = 'published'
+    where v.skill_id = s.id and v.status = 'published' and v.deleted_at is null
     order by ${LATEST_VERSION_ORDER}
     limit 1
   ) lv on true`;
@@ -22,7 +22,7 @@ const SKILL_LABELS = `(select coalesce(jsonb_object_agg(l.label, lbv.version), '
   from skill_labels l join skill_versions lbv on lbv.id = l.version_id where l.skill_id = s.id) as labels`;
 
 /** The columns of a `SkillRow`, from `skills s` and `LATEST_VERSION_JOIN`. */
-export const SKILL_COLUMNS = `s.id, s.org_id, s.owner_id, s.name, s.description, s.tags, s.visibility, s.created_at,
+export const SKILL_COLUMNS = `s.id, s.org_id, s.owner_id, s.name, s.display_name, s.description, s.tags, s.visibility, s.created_at,
   s.updated_at, lv.version as latest_version, lv.id as latest_version_id, lv.entrypoint as latest_entrypoint,
   lv.inputs as latest_inputs, lv.outputs as latest_outputs, ${SKILL_LABELS}`;
 

@@ -23,6 +23,8 @@ const isUniqueViolation = (error: unknown) => (error as { code?: string }).code 
 
 export interface NewSkill {
   name: string;
+  /** Anthropic's `display_name`; none through the native API. */
+  displayName?: string;
   description: string;
   tags: string[];
   visibility: 'user' | 'org';
@@ -49,9 +51,20 @@ async function insertSkill(tx: Tx, input: NewSkill): Promise<string> {
   const id = uuidv7();
   try {
     await q.query(
-      `insert into skills (id, org_id, owner_id, name, description, tags, visibility, created_at, updated_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $8)`,
-      [id, caller.orgId, caller.userId, input.name, input.description, input.tags, input.visibility, clock.now()],
+      `insert into skills (id, org_id, owner_id, name, description, tags, visibility, created_at, updated_at,
+         display_name)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)`,
+      [
+        id,
+        caller.orgId,
+        caller.userId,
+        input.name,
+        input.description,
+        input.tags,
+        input.visibility,
+        clock.now(),
+        input.displayName ?? null,
+      ],
     );
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
@@ -182,7 +195,7 @@ export function createSkillWrites(db: Database, clock: Clock) {
     ) =>
       write(caller, async (tx): Promise<{ versionId: string; plan: VersionPlan }> => {
         const existing = await tx.q.query<ExistingVersion>(
-          'select id, version, status, sha256 from skill_versions where skill_id = $1 for update',
+          'select id, version, status, sha256, deleted_at is not null as deleted from skill_versions where skill_id = $1 for update',
           [skill.id],
         );
         const decided = plan(existing);
@@ -248,6 +261,29 @@ export function createSkillWrites(db: Database, clock: Clock) {
       write(caller, async (tx) => {
         await tx.q.query('update skills set deleted_at = $2, updated_at = $2 where id = $1', [skillId, clock.now()]);
         await audit(tx, 'skill.delete', 'skill', skillId);
+      }),
+
+    /**
+     * Deletes a version. A draft goes for good, as a replaced draft does (its number is free again). A published or
+     * deprecated version is deleted softly: it disappears from every read and from search (its status becomes
+     * deprecated), the labels pointing at it go, and its runs and its number stay.
+     */
+    deleteVersion: (caller: Caller, version: VersionRow) =>
+      write(caller, async (tx) => {
+        const now = clock.now();
+        if (version.status === 'draft') {
+          await tx.q.query('update skill_runs set skill_version_id = null where skill_version_id = $1', [version.id]);
+          await tx.q.query('delete from skill_versions where id = $1', [version.id]);
+        } else {
+          await tx.q.query('delete from skill_labels where version_id = $1', [version.id]);
+          await tx.q.query(
+            `update skill_versions set deleted_at = $2, status = 'deprecated',
+               deprecated_at = coalesce(deprecated_at, $2) where id = $1`,
+            [version.id, now],
+          );
+        }
+        await tx.q.query('update skills set updated_at = $2 where id = $1', [version.skill_id, now]);
+        await audit(tx, 'version.delete', 'skill_version', version.id, { version: version.version });
       }),
 
     setVersionStatus: (caller: Caller, version: VersionRow, target: 'published' | 'deprecated') =>

@@ -104,7 +104,7 @@ export function createSkillLookups(db: Queryable) {
     },
 
     /** A page of the skills the caller sees, newest first. */
-    listSkills(caller: Caller, filter: SkillFilter, page: { cursor?: string; limit: number }) {
+    listSkills(caller: Caller, filter: SkillFilter, page: { cursor?: string; limit: number; order?: 'asc' | 'desc' }) {
       const where = skillFilter(caller, filter);
       if (filter.q) where.add((p) => `(s.name ilike ${p} or s.description ilike ${p})`, likePattern(filter.q));
       return keysetPage<SkillRow>(db, {
@@ -154,7 +154,7 @@ export function createSkillLookups(db: Queryable) {
       caller: Caller,
       skillId: string,
       filter: { status?: string },
-      page: { cursor?: string; limit: number },
+      page: { cursor?: string; limit: number; order?: 'asc' | 'desc' },
     ) {
       const where = visibleVersions(caller).add((p) => `v.skill_id = ${p}`, skillId);
       if (filter.status) where.add((p) => `v.status = ${p}`, filter.status);

@@ -34,7 +34,7 @@ function freeVersionAfter(version: string, existing: ExistingVersion[]): string 
  */
 export function planUpload(request: UploadRequest, existing: ExistingVersion[]): VersionPlan {
   const { given } = request;
-  const identical = existing.find((v) => v.sha256 === request.sha256 && (!given || v.version === given));
+  const identical = existing.find((v) => !v.deleted && v.sha256 === request.sha256 && (!given || v.version === given));
   if (identical) return { kind: 'unchanged', versionId: identical.id, status: identical.status };
   const version = given ?? nextVersion(existing.map((v) => v.version));
   const warnings = given
@@ -43,18 +43,19 @@ export function planUpload(request: UploadRequest, existing: ExistingVersion[]):
   const plan = { version, publish: request.publish, warnings };
   const taken = existing.find((v) => v.version === version);
   if (!taken) return { kind: 'create', version: plan };
-  if (taken.status === 'draft') {
+  if (taken.status === 'draft' && !taken.deleted) {
     const note = { field: 'SKILL.md#version', message: `replaced the draft ${version}, which was never published` };
     return { kind: 'replace', replacing: taken.id, version: { ...plan, warnings: [...warnings, note] } };
   }
   const free = freeVersionAfter(version, existing);
+  const state = taken.deleted ? 'deleted' : taken.status;
   throw new AppError(
     'conflict',
-    `Version ${version} of "${request.skill}" is ${taken.status}, and ${taken.status} versions never change. ` +
+    `Version ${version} of "${request.skill}" is ${state}, and ${state} versions never change. ` +
       `Upload the new content as a higher version (${free} is free): bump "version:" in SKILL.md or pass version=${free}.`,
     {
-      errors: [{ field: 'SKILL.md#version', message: `${version} is ${taken.status}; use ${free} or higher` }],
-      extra: { conflict: `${taken.status}_version`, version, version_status: taken.status, suggested_version: free },
+      errors: [{ field: 'SKILL.md#version', message: `${version} is ${state}; use ${free} or higher` }],
+      extra: { conflict: `${state}_version`, version, version_status: state, suggested_version: free },
     },
   );
 }

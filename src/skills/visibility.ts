@@ -6,7 +6,7 @@
  *
  * - A skill: in the caller's organisation, not deleted, and `org`-visible, or the caller's own, or the caller is an
  *   admin (a `user` skill is its owner's and the admins').
- * - A version: its skill is visible, and it is not a draft, or the caller reviews drafts (publisher, admin),
+ * - A version: its skill is visible, it is not deleted, and it is not a draft, or the caller reviews drafts (publisher, admin),
  *   uploaded it or owns the skill.
  * - A run (and its artifacts and events): the caller is an admin; or the skill is reachable and the caller started
  *   the run, or is a publisher who published a version of that skill.
@@ -63,9 +63,12 @@ export const skillReachable = (s: string, v: Viewer) =>
 /** Skill `s` is visible to the viewer: reachable and not deleted. */
 export const skillVisible = (s: string, v: Viewer) => `(${s}.deleted_at is null and ${skillReachable(s, v)})`;
 
-/** Version `ver` of skill `s` (visible already) is visible: published or deprecated, or a draft the viewer may see. */
+/**
+ * Version `ver` of skill `s` (visible already) is visible: not deleted, and published or deprecated, or a draft the
+ * viewer may see.
+ */
 export const versionVisible = (ver: string, s: string, v: Viewer) =>
-  `(${ver}.status <> 'draft' or ${v.reviewer} or ${ver}.created_by = ${v.user} or ${s}.owner_id = ${v.user})`;
+  `(${ver}.deleted_at is null and (${ver}.status <> 'draft' or ${v.reviewer} or ${ver}.created_by = ${v.user} or ${s}.owner_id = ${v.user}))`;
 
 /** Run `r` is visible to the viewer (see the module comment). */
 export const runVisible = (r: string, v: Viewer) => `(${r}.org_id = ${v.org} and (${v.admin} or (
