@@ -3,9 +3,11 @@ import type { AddressInfo } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
 import { serve } from '@hono/node-server';
 import OpenAI from 'openai';
+import { expect } from 'vitest';
 import type { Role } from '../../src/auth/caller.ts';
-import { type Backend, createTestApp, type TestApp } from '../helpers/app.ts';
+import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { type FileMap, skillMd } from '../helpers/bundles.ts';
+import type { Backend } from '../helpers/db.ts';
 
 /**
  * The test app served on a random local port, and the official Anthropic and OpenAI SDKs pointed at its
@@ -41,3 +43,16 @@ export function skillFiles(name: string, version?: string, body = `# ${name}\n\n
     'resources/notes.txt': `notes of ${name}\n`,
   };
 }
+
+/** The error a call rejects with, checked to be of `kind` (a vendor SDK's error class). */
+export async function rejection<E>(call: Promise<unknown>, kind: abstract new (...args: never[]) => E): Promise<E> {
+  const outcome = await call.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  expect(outcome).toBeInstanceOf(kind);
+  return outcome as E;
+}
+
+/** The version number of a version object (an open-skills field beyond Anthropic's own type). */
+export const versionNumber = (version: object) => (version as { version?: string }).version;

@@ -1,8 +1,8 @@
 /**
  * The vendor-compatible APIs answer errors in their vendor's envelope, so the official SDKs raise their own typed
  * errors (404 -> NotFoundError, 409 -> ConflictError). Each vendor maps the one `AppError` (classified by
- * `toAppError`, as problem+json is) to its body; the status is ours, except that a refused bundle is a 400, as
- * both vendors answer an invalid skill upload.
+ * `toAppError`, as problem+json is) to its body; the status is ours, except that a refused bundle or a body of the
+ * wrong media type is a 400, as both vendors answer an invalid upload (and their SDKs have a class for it).
  */
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -12,9 +12,11 @@ import { statusOf, toAppError } from '../problem.ts';
 /** Renders one AppError as a vendor's error body. */
 export type VendorErrorBody = (error: AppError, c: Context) => unknown;
 
+const AS_BAD_REQUEST = new Set<ErrorCode>(['invalid_bundle', 'unprocessable', 'unsupported_media_type']);
+
 /** The status a vendor API answers an error with. */
 export function vendorStatus(error: AppError): ContentfulStatusCode {
-  return error.code === 'invalid_bundle' || error.code === 'unprocessable' ? 400 : statusOf(error);
+  return AS_BAD_REQUEST.has(error.code) ? 400 : statusOf(error);
 }
 
 /** The error's message, with every field problem (validation, SKILL.md) appended: vendor bodies have no list. */
