@@ -46,6 +46,8 @@ interface Fixtures {
     skill(): Promise<string>;
     draft(): Promise<string>;
     published(): Promise<string>;
+    /** A new published skill: its name, id and its version's id. */
+    publishedSkill(): Promise<{ name: string; skillId: string; versionId: string }>;
     token(): Promise<string>;
     member(): Promise<string>;
     secret(): Promise<string>;
@@ -63,6 +65,88 @@ interface Call {
 }
 
 type Row = { expect: Expectation; call: (fx: Fixtures) => Promise<Call> | Call };
+
+/** Paths of the vendor-compatible APIs, which answer refusals in their vendor's JSON envelope. */
+const COMPAT = /^\/compat\/(anthropic|openai)\//;
+const ANTHROPIC = '/compat/anthropic/v1/skills';
+const OPENAI = '/compat/openai/v1/skills';
+
+/** An upload of `name` at `version` as both SDKs send one: files under one folder (files[]), or one zip (files). */
+function compatUpload(name: string, version: string, as: 'files[]' | 'zip'): FormData {
+  const body = new FormData();
+  const files = runnableSkill(name, version);
+  if (as === 'zip') {
+    body.set('files', new File([zipOf(files, name) as Uint8Array<ArrayBuffer>], `${name}.zip`));
+    return body;
+  }
+  for (const [path, content] of Object.entries(files)) {
+    body.append('files[]', new File([content as string | Uint8Array<ArrayBuffer>], `${name}/${path}`));
+  }
+  return body;
+}
+
+/** The same expectations for both vendor APIs, which map onto the same registry calls. */
+function compatRows(): Record<string, Row> {
+  const EDIT_VERSIONS: Expectation = { viewer: 403, author: 403, publisher: OK, admin: OK, outsider: 404 };
+  const DELETE_SKILL: Expectation = { viewer: 403, author: 403, publisher: 403, admin: OK, outsider: 404 };
+  const rows: Record<string, Row> = {};
+  for (const [base, upload] of [
+    [ANTHROPIC, 'files[]'],
+    [OPENAI, 'zip'],
+  ] as const) {
+    Object.assign(rows, {
+      [`POST ${base}`]: {
+        expect: { ...EVERYONE, viewer: 403 },
+        call: (fx) => {
+          const name = fx.unique('compat-');
+          return { path: base, body: compatUpload(name, '1.0.0', upload) };
+        },
+      },
+      [`GET ${base}`]: { expect: EVERYONE, call: () => ({ path: base }) },
+      [`GET ${base}/{skill_id}`]: { expect: MEMBERS, call: (fx) => ({ path: `${base}/${fx.skillId}` }) },
+      [`DELETE ${base}/{skill_id}`]: {
+        expect: DELETE_SKILL,
+        call: async (fx) => ({ path: `${base}/${await fx.fresh.skill()}` }),
+      },
+      // A fresh skill: a publisher's upload here publishes, and publishing a skill's version shows its runs.
+      [`POST ${base}/{skill_id}/versions`]: {
+        expect: EDIT_VERSIONS,
+        call: async (fx) => {
+          const { name, skillId } = await fx.fresh.publishedSkill();
+          return { path: `${base}/${skillId}/versions`, body: compatUpload(name, '3.0.0', upload) };
+        },
+      },
+      [`GET ${base}/{skill_id}/versions`]: {
+        expect: MEMBERS,
+        call: (fx) => ({ path: `${base}/${fx.skillId}/versions` }),
+      },
+      [`GET ${base}/{skill_id}/versions/{version}`]: {
+        expect: MEMBERS,
+        call: (fx) => ({ path: `${base}/${fx.skillId}/versions/${fx.versionId}` }),
+      },
+      [`DELETE ${base}/{skill_id}/versions/{version}`]: {
+        expect: EDIT_VERSIONS,
+        call: async (fx) => {
+          const { skillId, versionId } = await fx.fresh.publishedSkill();
+          return { path: `${base}/${skillId}/versions/${versionId}` };
+        },
+      },
+      [`GET ${base}/{skill_id}/versions/{version}/content`]: {
+        expect: MEMBERS,
+        call: (fx) => ({ path: `${base}/${fx.skillId}/versions/1.0.0/content` }),
+      },
+    } satisfies Record<string, Row>);
+  }
+  rows[`POST ${OPENAI}/{skill_id}`] = {
+    expect: EDIT_VERSIONS,
+    call: (fx) => ({ path: `${OPENAI}/${fx.skillId}`, json: { default_version: '1.0.0' } }),
+  };
+  rows[`GET ${OPENAI}/{skill_id}/content`] = {
+    expect: MEMBERS,
+    call: (fx) => ({ path: `${OPENAI}/${fx.skillId}/content` }),
+  };
+  return rows;
+}
 
 const ROUTES: Record<string, Row> = {
   'GET /me': { expect: EVERYONE, call: () => ({ path: '/me' }) },
@@ -183,6 +267,7 @@ const ROUTES: Record<string, Row> = {
     call: async (fx) => ({ path: `/orgs/acme/members/${await fx.fresh.member()}` }),
   },
   'GET /audit': { expect: OWN_ORG_ADMIN, call: () => ({ path: '/audit' }) },
+  ...compatRows(),
 };
 
 /** Every operation of the OpenAPI document that needs a token, as `METHOD /path/{param}`. */
@@ -195,6 +280,9 @@ function documentedRoutes(): string[] {
 
 const ROUTE_CASES = documentedRoutes();
 const CASES = ROUTE_CASES.flatMap((route) => (Object.keys(WHO) as Who[]).map((who) => ({ route, who })));
+
+/** Refusals are problem+json, except in the vendor-compatible APIs (their vendor's JSON envelope). */
+const errorMediaType = (path: string) => (COMPAT.test(path) ? 'application/json' : 'application/problem+json');
 
 /** The route template as a pattern, to check a call really is that route. */
 const templateOf = (route: string) => {
@@ -220,9 +308,11 @@ describe.each(backends)('security matrix on %s', (backend) => {
     expect(ran.body.status).toBe('succeeded');
     let n = 0;
     const unique = (prefix: string) => `${prefix}${++n}`;
-    const newSkill = async (publish: boolean) => {
+    const newSkill = async (publish: boolean) => (await newSkillWithVersion(publish)).versionId;
+    const newSkillWithVersion = async (publish: boolean) => {
       const name = unique('fresh-');
-      return (await publishSkill(t, runnableSkill(name), name, publish)).version.id;
+      const { skill, version } = await publishSkill(t, runnableSkill(name), name, publish);
+      return { name, skillId: skill.id as string, versionId: version.id as string };
     };
     fx = {
       skillId: published.skill.id,
@@ -234,6 +324,7 @@ describe.each(backends)('security matrix on %s', (backend) => {
         skill: async () => (await asAdmin('/skills', { method: 'POST', json: { name: unique('gone-') } })).id,
         draft: () => newSkill(false),
         published: () => newSkill(true),
+        publishedSkill: () => newSkillWithVersion(true),
         token: async () => (await asAdmin('/tokens', { method: 'POST', json: { name: unique('t') } })).id,
         member: async () => {
           const user = unique('member');
@@ -268,7 +359,7 @@ describe.each(backends)('security matrix on %s', (backend) => {
     const call = await ROUTES[route]!.call(fx);
     const res = await t.app.request(call.path, { method });
     expect(res.status).toBe(401);
-    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.headers.get('content-type')).toContain(errorMediaType(call.path));
   });
 
   it.each(CASES)('$route as $who', async ({ route, who }) => {
@@ -284,7 +375,7 @@ describe.each(backends)('security matrix on %s', (backend) => {
       expect(res.status < 300 || res.status === call.allowed, detail).toBe(true);
     } else {
       expect(res.status, detail).toBe(outcome);
-      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(res.headers.get('content-type')).toContain(errorMediaType(call.path));
     }
     await res.body?.cancel();
   });
