@@ -144,6 +144,13 @@ function createReads(store: SkillStore, deps: RegistryDeps) {
   return reads;
 }
 
+/** What each kind of edit is called in a role refusal ("Role viewer may not upload versions"). */
+const EDIT_ACTIONS = {
+  edit: 'edit skills',
+  'add versions to': 'upload versions',
+  'delete versions of': 'delete versions',
+} as const;
+
 export function createRegistry(deps: RegistryDeps) {
   const store = createSkillStore(deps.db, deps.clock);
   const reads = createReads(store, deps);
@@ -160,9 +167,9 @@ export function createRegistry(deps: RegistryDeps) {
   }
 
   /** The skill, if the caller sees it (404 otherwise) and may change it (403 otherwise). */
-  async function editable(caller: Caller, ref: string, what: string): Promise<SkillRow> {
+  async function editable(caller: Caller, ref: string, what: keyof typeof EDIT_ACTIONS): Promise<SkillRow> {
     const skill = await store.findSkill(caller, ref);
-    requireRole(caller, 'author', what === 'edit' ? 'edit skills' : 'upload versions');
+    requireRole(caller, 'author', EDIT_ACTIONS[what]);
     if (!mayEdit(caller, skill)) {
       throw new AppError('forbidden', `Only the owner or a publisher may ${what} "${skill.name}"`);
     }

@@ -152,6 +152,31 @@ describe.each(backends)('Anthropic-compatible skills API on %s', (backend) => {
     const author = (await s.as({ user: 'ann', role: 'author' })).anthropic;
     const draft = await author.skills.create({ files: await filesOf('anth-draft', skillFiles('anth-draft')) });
     expect(draft.latest_version_id).toBeNull();
+    // The author sees and deletes their draft; a deleted draft's number is free again (drafts are replaceable).
+    const [version] = (await author.skills.versions.list(draft.id)).data;
+    expect(versionNumber(version!)).toBe('1.0.0');
+    await expect(viewer.skills.versions.delete(version!.id, { skill_id: draft.id })).rejects.toBeInstanceOf(
+      Anthropic.NotFoundError,
+    );
+    await author.skills.versions.delete(version!.id, { skill_id: draft.id });
+    expect((await author.skills.versions.list(draft.id)).data).toEqual([]);
+    const redone = await author.skills.versions.create(draft.id, {
+      files: await filesOf('anth-draft', skillFiles('anth-draft', '1.0.0', '# Redone\n')),
+    });
+    expect(versionNumber(redone)).toBe('1.0.0');
+  });
+
+  it('audits version deletes and refused requests, with the refusal message', async () => {
+    const entries = async (query: string) =>
+      ((await (await s.t.request(`/audit?${query}`)).json()) as { data: { action: string; data: unknown }[] }).data;
+    expect((await entries('action=version.delete')).map((e) => e.data)).toEqual(
+      expect.arrayContaining([{ version: '1.1.0' }, { version: '1.0.0' }]),
+    );
+    const denied = await entries('actor=vic&action=request.denied');
+    expect(denied.map((e) => e.data)).toContainEqual({
+      path: '/compat/anthropic/v1/skills',
+      detail: expect.stringContaining('Role "viewer" may not create skills'),
+    });
   });
 
   it('refuses an upload over the limit on its Content-Length, in its envelope', async () => {

@@ -18,7 +18,8 @@ export const recordDenied: MiddlewareHandler<AppEnv> = async (c, next) => {
   const detail = await c.res
     .clone()
     .json()
-    .then((body: { detail?: string }) => body.detail ?? null)
+    // problem+json has `detail`; the vendor-compatible APIs' envelopes have `error.message`.
+    .then((body: { detail?: string; error?: { message?: string } }) => body.detail ?? body.error?.message ?? null)
     .catch(() => null);
   await c.var.services.audit
     .record(caller, {
