@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { createTestApp, publishSkill, type TestApp } from '../helpers/app.ts';
+import { skillMd, zipOf } from '../helpers/bundles.ts';
 import { backends } from '../helpers/db.ts';
 import { codeSkill, type Json } from '../runs/helpers.ts';
 
@@ -284,6 +285,29 @@ describe.each(backends)('MCP over Streamable HTTP on %s', (backend) => {
       headers: { ...headers, authorization: `Bearer ${await t.tokenFor()}` },
     });
     expect(big.status).toBe(413);
+  });
+
+  it('pages skills/list with nextCursor, never splitting or repeating an entry', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 55; i++) {
+      files[`paged-${i}/SKILL.md`] = skillMd({ name: `paged-${i}`, description: `Paged skill ${i}`, version: '1.0.0' });
+    }
+    const body = new FormData();
+    body.set('archive', new File([zipOf(files) as Uint8Array<ArrayBuffer>], 'skills.zip'));
+    body.set('publish', 'true');
+    const imported = await t.request('/skills/import', { method: 'POST', body, as: { user: 'ivy', org: 'initech' } });
+    expect(imported.status, await imported.clone().text()).toBe(200);
+    const client = await connect(await t.tokenFor('ivy', 'initech', 'viewer'));
+    const first = await raw(client, 'skills/list');
+    expect(first.skills).toHaveLength(50);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const second = await raw(client, 'skills/list', { cursor: first.nextCursor });
+    expect(second.nextCursor).toBeUndefined();
+    const names = [...first.skills, ...second.skills].map((s: Json) => s.frontmatter.name);
+    expect(new Set(names).size).toBe(55);
+    for (const skill of second.skills) expect(skill.resources).toHaveLength(1);
+    const bad = await rpcError(raw(client, 'skills/list', { cursor: 'not-a-cursor' }));
+    expect(bad.code).toBe(ErrorCode.InvalidParams);
   });
 
   it("shows another organisation's caller nothing of acme's", async () => {
