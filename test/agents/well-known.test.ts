@@ -113,6 +113,8 @@ describe.each(backends)('the well-known skills index on %s', (backend) => {
       '/orgs/acme/.well-known/agent-skills/open-one/draft-only.txt',
       '/orgs/acme/.well-known/agent-skills/open-one/../org-only/SKILL.md',
       '/orgs/acme/.well-known/agent-skills/open-one/%2e%2e/org-only/SKILL.md',
+      '/orgs/acme/.well-known/agent-skills/open-one/%E0%A4%A',
+      '/orgs/acme/.well-known/agent-skills/open-one',
       '/orgs/acme/.well-known/agent-skills/globex-open/SKILL.md',
       '/orgs/globex/.well-known/agent-skills/open-one/SKILL.md',
       `/orgs/acme/.well-known/agent-skills/open-one/${'a/'.repeat(600)}`,

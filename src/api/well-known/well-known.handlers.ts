@@ -9,6 +9,15 @@ const MAX_PATH = 1024;
 
 const notFound = () => new AppError('not_found', 'No public skill or file by that name');
 
+/** A path segment as stored; a malformed escape names nothing. */
+function decoded(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The index of `org`'s public skills: name, description, version, files and their digests. */
 export async function index(c: Context<AppEnv>, org: string) {
   if (org.length > MAX_ORG) throw notFound();
@@ -31,9 +40,9 @@ export async function index(c: Context<AppEnv>, org: string) {
  */
 export async function file(c: Context<AppEnv>, org: string, rest: string) {
   const slash = rest.indexOf('/');
-  const name = decodeURIComponent(rest.slice(0, slash));
-  const path = decodeURIComponent(rest.slice(slash + 1));
-  if (slash < 1 || !path || org.length > MAX_ORG || name.length > MAX_NAME || path.length > MAX_PATH) throw notFound();
+  const name = decoded(rest.slice(0, slash));
+  const path = decoded(rest.slice(slash + 1));
+  if (slash < 1 || !name || !path || org.length > MAX_ORG || name.length > MAX_NAME || path.length > MAX_PATH) throw notFound();
   const found = await c.var.services.publicSkills.readFile(org, name, path);
   if (!found) throw notFound();
   const headers = {
