@@ -273,6 +273,11 @@ describe.each(backends)('MCP over Streamable HTTP on %s', (backend) => {
       expect(res.headers.get('content-type')).toContain('application/problem+json');
     }
     await expect(connect(undefined)).rejects.toThrow(/401/);
+    // Stateless: no stream to open with GET, no session to end with DELETE.
+    for (const method of ['GET', 'DELETE']) {
+      const res = await fetch(`${base}/mcp`, { method, headers: { authorization: `Bearer ${await t.tokenFor()}` } });
+      expect(res.status, method).toBe(405);
+    }
     // In process: a socket the server closes after an early 413 would break the next test's pooled connection.
     const big = await t.app.request('/mcp', {
       method: 'POST',

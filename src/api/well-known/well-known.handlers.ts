@@ -42,7 +42,8 @@ export async function file(c: Context<AppEnv>, org: string, rest: string) {
   const slash = rest.indexOf('/');
   const name = decoded(rest.slice(0, slash));
   const path = decoded(rest.slice(slash + 1));
-  if (slash < 1 || !name || !path || org.length > MAX_ORG || name.length > MAX_NAME || path.length > MAX_PATH) throw notFound();
+  const tooLong = org.length > MAX_ORG || (name?.length ?? 0) > MAX_NAME || (path?.length ?? 0) > MAX_PATH;
+  if (slash < 1 || !name || !path || tooLong) throw notFound();
   const found = await c.var.services.publicSkills.readFile(org, name, path);
   if (!found) throw notFound();
   const headers = {
