@@ -1589,6 +1589,209 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/.well-known/agent-skills/index.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Index of the public skills of the server's organisation (PUBLIC_SKILLS_ORG)
+         * @description No token. Only the latest published version of each `public` skill is served; `/.well-known/skills/` is the same under its legacy path.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The index */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WellKnownIndex"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/agent-skills/{name}/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One file of a public skill of the organisation PUBLIC_SKILLS_ORG names
+         * @description No token. Only the latest published version of each `public` skill is served; `/.well-known/skills/` is the same under its legacy path.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Skill name */
+                    name: string;
+                    /** @description Path inside the skill folder; slashes allowed */
+                    path: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file, with its sha256 as ETag */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": Blob;
+                    };
+                };
+                /** @description Not modified (If-None-Match) */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No public skill or file by that name */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orgs/{org}/.well-known/agent-skills/index.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Index of the public skills of an organisation (`npx skills add <server>/orgs/<org>`)
+         * @description No token. Only the latest published version of each `public` skill is served; `/.well-known/skills/` is the same under its legacy path.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Organisation */
+                    org: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The index */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WellKnownIndex"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orgs/{org}/.well-known/agent-skills/{name}/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One file of a public skill of an organisation
+         * @description No token. Only the latest published version of each `public` skill is served; `/.well-known/skills/` is the same under its legacy path.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Organisation */
+                    org: string;
+                    /** @description Skill name */
+                    name: string;
+                    /** @description Path inside the skill folder; slashes allowed */
+                    path: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file, with its sha256 as ETag */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": Blob;
+                    };
+                };
+                /** @description Not modified (If-None-Match) */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No public skill or file by that name */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/me": {
         parameters: {
             query?: never;
@@ -2671,8 +2874,8 @@ export interface paths {
                     q?: string;
                     /** @description Only skills with this tag */
                     tag?: string;
-                    /** @description "user": only the owner sees it; "org": everyone in the organisation */
-                    visibility?: "user" | "org";
+                    /** @description "user": only the owner (and admins) see it; "org": everyone in the organisation; "public": everyone in the organisation, and its published versions are served without a token in the well-known skills index (set by publishers and admins) */
+                    visibility?: "user" | "org" | "public";
                     /** @description Cursor from the previous page */
                     cursor?: string;
                     /** @description Page size (1-100) */
@@ -5583,6 +5786,113 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/mcp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Model Context Protocol (Streamable HTTP, stateless): tools and the Skills extension
+         * @description Tools: search_skills, read_skill, read_skill_file, run_skill. The Skills extension (io.modelcontextprotocol/skills, directoryRead): skills/list, skills/get, resources/list, resources/read, resources/directory/read over skill:// URIs. Send `Accept: application/json, text/event-stream`. Same bearer tokens as the REST API; everything is scoped to the caller.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["JsonRpcMessage"] | components["schemas"]["JsonRpcMessage"][];
+                };
+            };
+            responses: {
+                /** @description The JSON-RPC response(s), as JSON or as an SSE stream */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description Accepted (notifications and responses carry no reply) */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request body is too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5821,6 +6131,43 @@ export interface components {
             first_id: string | null;
             last_id: string | null;
             has_more: boolean;
+        };
+        /** @description The Agent Skills discovery index (files listed by path) */
+        WellKnownIndex: {
+            skills: components["schemas"]["WellKnownSkill"][];
+        };
+        WellKnownSkill: {
+            /**
+             * @description Skill name (its folder name when installed)
+             * @example csv-to-json
+             */
+            name: string;
+            /**
+             * @description Description from SKILL.md
+             * @example Converts CSV to JSON
+             */
+            description: string;
+            /**
+             * @description The published version served
+             * @example 1.2.0
+             */
+            version: string;
+            /**
+             * @description Every file of that version, relative to the skill folder
+             * @example [
+             *       "SKILL.md"
+             *     ]
+             */
+            files: string[];
+            /**
+             * @description SHA-256 of each file's bytes, as "sha256:<hex>", by path
+             * @example {
+             *       "SKILL.md": "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+             *     }
+             */
+            digests: {
+                [key: string]: string;
+            };
         };
         Caller: {
             /**
@@ -6568,11 +6915,11 @@ export interface components {
              */
             publish?: "0" | "1" | "true" | "false" | "on" | "off";
             /**
-             * @description "user": only the owner sees it; "org": everyone in the organisation
+             * @description "user": only the owner (and admins) see it; "org": everyone in the organisation; "public": everyone in the organisation, and its published versions are served without a token in the well-known skills index (set by publishers and admins)
              * @example org
              * @enum {string}
              */
-            visibility?: "user" | "org";
+            visibility?: "user" | "org" | "public";
         };
         SkillSummary: {
             /**
@@ -6605,11 +6952,11 @@ export interface components {
              */
             tags: string[];
             /**
-             * @description "user": only the owner sees it; "org": everyone in the organisation
+             * @description "user": only the owner (and admins) see it; "org": everyone in the organisation; "public": everyone in the organisation, and its published versions are served without a token in the well-known skills index (set by publishers and admins)
              * @example org
              * @enum {string}
              */
-            visibility: "user" | "org";
+            visibility: "user" | "org" | "public";
             /**
              * @description User who created it
              * @example alice
@@ -6682,12 +7029,12 @@ export interface components {
              */
             description?: string;
             /**
-             * @description "user": only the owner sees it; "org": everyone in the organisation
+             * @description "user": only the owner (and admins) see it; "org": everyone in the organisation; "public": everyone in the organisation, and its published versions are served without a token in the well-known skills index (set by publishers and admins)
              * @default org
              * @example org
              * @enum {string}
              */
-            visibility?: "user" | "org";
+            visibility?: "user" | "org" | "public";
         };
         BundleUpload: {
             /**
@@ -6711,11 +7058,11 @@ export interface components {
              */
             version?: string;
             /**
-             * @description "user": only the owner sees it; "org": everyone in the organisation
+             * @description "user": only the owner (and admins) see it; "org": everyone in the organisation; "public": everyone in the organisation, and its published versions are served without a token in the well-known skills index (set by publishers and admins)
              * @example org
              * @enum {string}
              */
-            visibility?: "user" | "org";
+            visibility?: "user" | "org" | "public";
         };
         SkillPage: {
             data: components["schemas"]["SkillSummary"][];
@@ -6745,11 +7092,11 @@ export interface components {
              */
             tags?: string[];
             /**
-             * @description "user": only the owner sees it; "org": everyone in the organisation
+             * @description "user": only the owner (and admins) see it; "org": everyone in the organisation; "public": everyone in the organisation, and its published versions are served without a token in the well-known skills index (set by publishers and admins)
              * @example org
              * @enum {string}
              */
-            visibility?: "user" | "org";
+            visibility?: "user" | "org" | "public";
         };
         VersionPage: {
             data: components["schemas"]["VersionSummary"][];
@@ -7188,6 +7535,17 @@ export interface components {
         };
         SecretList: {
             data: components["schemas"]["SecretInfo"][];
+        };
+        /** @description A JSON-RPC 2.0 message (or a batch of them) */
+        JsonRpcMessage: {
+            /** @enum {string} */
+            jsonrpc: "2.0";
+            id?: string | number;
+            /** @example tools/call */
+            method: string;
+            params?: {
+                [key: string]: unknown;
+            };
         };
     };
     responses: never;

@@ -113,6 +113,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     runLimits,
     maxBodyBytes: config.MAX_JSON_BODY_BYTES,
     publicUrl: config.PUBLIC_URL,
+    publicSkillsOrg: config.PUBLIC_SKILLS_ORG,
   });
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
   await new Promise<void>((ready) => server.once('listening', ready));

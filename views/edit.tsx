@@ -106,6 +106,7 @@ export function NewSkillForm(props: { csrf: string; canPublish: boolean; errors?
       <select id="visibility" name="visibility">
         <option value="org">Organisation: every member sees it</option>
         <option value="user">Only me (and admins)</option>
+        <option value="public">Public: members, and anyone through the well-known index (publishers)</option>
       </select>
       <button type="submit" class="primary">
         Upload
@@ -165,6 +166,7 @@ export function DetailsForm(props: { skill: SkillSummary; csrf: string; state?: 
       <select id="skill-visibility" name="visibility" value={values.visibility}>
         <option value="org">Organisation</option>
         <option value="user">Only its owner (and admins)</option>
+        <option value="public">Public: also in the well-known index, without a token (publishers)</option>
       </select>
       <button type="submit">Save details</button>
       <Spinner id="details-form-loading" label="Saving…" />

@@ -233,6 +233,7 @@ export function SkillPage(props: SkillPageProps) {
     <>
       <h1>
         {skill.name} {skill.visibility === 'user' && <span class="badge">private</span>}
+        {skill.visibility === 'public' && <span class="badge">public</span>}
         {skill.latest_version && <span class="badge status-published">latest {skill.latest_version}</span>}
       </h1>
       {props.notice && <Notice kind="success">{props.notice}</Notice>}

@@ -5,7 +5,7 @@ import { Empty, NextPage, Spinner, Tags } from './components.tsx';
 export interface SkillFilters {
   q?: string;
   tag?: string;
-  visibility?: 'user' | 'org';
+  visibility?: 'user' | 'org' | 'public';
 }
 
 const clip = (text: string, max = 280) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
@@ -37,7 +37,8 @@ export function SkillResults(props: { skills: SkillSummary[]; next: string | nul
               ) : (
                 <span class="badge status-draft">no published version</span>
               )}{' '}
-              {skill.visibility === 'user' && <span class="badge">private</span>}{' '}
+              {skill.visibility === 'user' && <span class="badge">private</span>}
+              {skill.visibility === 'public' && <span class="badge">public</span>}{' '}
               {skill.runnable && <span class="badge">runnable</span>}
               <p>{clip(skill.description)}</p>
               <Tags tags={skill.tags} /> <span class="muted">by {skill.owner_id}</span>
@@ -92,6 +93,7 @@ export function SkillsPage(props: {
             <option value="">any</option>
             <option value="org">organisation</option>
             <option value="user">only its owner</option>
+            <option value="public">public</option>
           </select>
         </label>
         <button type="submit">Search</button>

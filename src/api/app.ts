@@ -16,6 +16,7 @@ import { createVersionPublisher, runTriggerTests } from '../runs/verify.ts';
 import { createSecrets } from '../secrets/service.ts';
 import { createPromptService } from '../skills/prompt.ts';
 import { createRegistry } from '../skills/registry.ts';
+import { createPublicCatalog } from '../skills/store-public.ts';
 import { createStats } from '../stats/overview.ts';
 import { artifactsRouter } from './artifacts/artifacts.index.ts';
 import { recordDenied } from './audit/audit.handlers.ts';
@@ -27,6 +28,7 @@ import { docsRouter } from './docs/docs.index.ts';
 import { healthRouter } from './health/health.index.ts';
 import { importsBodyLimits, importsRouter } from './imports/imports.index.ts';
 import { labelsRouter } from './labels/labels.index.ts';
+import { mcpRouter } from './mcp/mcp.index.ts';
 import { meRouter } from './me/me.index.ts';
 import { membersRouter } from './members/members.index.ts';
 import { onError, onNotFound } from './problem.ts';
@@ -38,6 +40,7 @@ import { skillsBodyLimits, skillsRouter } from './skills/skills.index.ts';
 import { tokensRouter } from './tokens/tokens.index.ts';
 import { triggersRouter } from './triggers/triggers.index.ts';
 import { versionsRouter } from './versions/versions.index.ts';
+import { DEFAULT_PUBLIC_ORG, wellKnownRouter } from './well-known/well-known.index.ts';
 
 export const API_INFO = {
   title: 'open-skills API',
@@ -110,6 +113,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', docsRouter({ openApiUrl: '/openapi.json', pageTitle: 'open-skills API' }));
   // The vendor-compatible APIs authenticate themselves (a token in x-api-key too) and answer in their envelopes.
   mountCompat(app);
+  // Installers (`npx skills add <server>`) read published versions of public skills without a token.
+  app.route('/', wellKnownRouter(deps.publicSkillsOrg ?? DEFAULT_PUBLIC_ORG));
 
   app.use(
     '*',
@@ -130,6 +135,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', runsRouter);
   app.route('/', artifactsRouter);
   app.route('/', secretsRouter);
+  app.route('/', mcpRouter({ publicUrl: deps.publicUrl, maxBodyBytes: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }));
   // The services travel with the app so the process that serves it can wind them down (server.ts drains runs).
   return Object.assign(app, { services });
 }
@@ -244,6 +250,9 @@ function createServices(deps: AppDeps): AppServices {
       runTriggerTests({ registry: services.registry, search: services.search, indexed }, caller, skill, options),
     get stats() {
       return once('stats', () => createStats({ db: deps.db, clock: deps.clock }));
+    },
+    get publicSkills() {
+      return once('publicSkills', () => createPublicCatalog(deps.db));
     },
     get sessions() {
       return once('sessions', () => createConsoleSessions({ db: deps.db, clock: deps.clock }));

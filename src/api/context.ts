@@ -17,6 +17,7 @@ import type { Sandbox } from '../runtime/types.ts';
 import type { Secrets } from '../secrets/service.ts';
 import type { PromptService } from '../skills/prompt.ts';
 import type { Registry } from '../skills/registry.ts';
+import type { PublicCatalog } from '../skills/store-public.ts';
 import type { Stats } from '../stats/overview.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import type { Logger } from '../telemetry/logger.ts';
@@ -29,6 +30,8 @@ export interface AppDeps {
   tokens: TokenService;
   /** Address clients reach the server at; defaults to the request's origin. */
   publicUrl?: string;
+  /** Organisation whose `public` skills the root well-known index serves (default "default"). */
+  publicSkillsOrg?: string;
   /** Embeds requests and skills for the router; defaults to the local (no-network) embedder. */
   embedder?: Embedder;
   /** Embeds stored versions in the background; without it, versions are embedded at the next start-up. */
@@ -68,6 +71,8 @@ export interface AppServices {
   ): ReturnType<typeof runTriggerTests>;
   /** Figures about skills, runs and artifacts (the console's dashboard). */
   stats: Stats;
+  /** Published versions of `public` skills, read without a token (the well-known index). */
+  publicSkills: PublicCatalog;
   /** Console sessions and one-time login links. */
   sessions: ConsoleSessions;
   /** Whether the database is reachable and migrated (logged through the request's logger). */

@@ -9,8 +9,8 @@ export function buildOpenApiDocument() {
   const noDeps = new Proxy({} as AppDeps, {
     get: (_target, name) => {
       if (name === 'tokens') return { verify: unavailable, issue: unavailable };
-      // Read while the app is built (its body limit); the default serves the document.
-      if (name === 'maxBodyBytes') return undefined;
+      // Read while the app is built (body limit, addresses); the defaults serve the document.
+      if (name === 'maxBodyBytes' || name === 'publicUrl' || name === 'publicSkillsOrg') return undefined;
       return unavailable();
     },
   });

@@ -10,7 +10,7 @@ import { versionZipResponse } from '../api/versions/versions.handlers.ts';
 import { hasRole } from '../auth/caller.ts';
 import { AppError } from '../errors.ts';
 import { mayEdit } from '../skills/registry.ts';
-import type { SkillVersionDto } from '../skills/schemas.ts';
+import { type SkillVersionDto, VisibilitySchema } from '../skills/schemas.ts';
 import { nextVersion } from '../skills/version-order.ts';
 import type { ConsoleContext, ConsoleEnv } from './context.ts';
 import { html, page, pageOrFragment } from './render.tsx';
@@ -98,7 +98,7 @@ export function skillsPages(router: Hono<ConsoleEnv>) {
     const filters: SkillFilters = {
       q: query.q?.trim().slice(0, 500) || undefined,
       tag: query.tag?.trim().slice(0, 64) || undefined,
-      visibility: query.visibility === 'org' || query.visibility === 'user' ? query.visibility : undefined,
+      visibility: VisibilitySchema.safeParse(query.visibility).data,
     };
     const result = await c.var.services.registry.listSkills(c.var.caller, {
       ...filters,

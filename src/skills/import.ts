@@ -10,7 +10,8 @@ import type { RawFile } from './archive.ts';
 import { buildBundle } from './bundle.ts';
 import { type BundleLimits, DEFAULT_BUNDLE_LIMITS, formatBytes } from './limits.ts';
 import { normalizeName } from './names.ts';
-import type { Registry } from './registry.ts';
+import { checkVisibility, type Registry } from './registry.ts';
+import type { Visibility } from './schemas.ts';
 
 /** Limits of one import archive; each skill in it is also held to the bundle limits. */
 export const IMPORT_LIMITS = {
@@ -80,8 +81,9 @@ export async function importSkills(
   registry: Registry,
   caller: Caller,
   files: RawFile[],
-  options: { publish: boolean; visibility: 'user' | 'org' },
+  options: { publish: boolean; visibility: Visibility },
 ): Promise<ImportResult> {
+  checkVisibility(caller, options.visibility);
   const groups = groupSkills(files);
   if (groups.length === 0) throw new AppError('invalid_bundle', 'The archive has no folder with a SKILL.md');
   if (groups.length > IMPORT_LIMITS.maxSkills) {
@@ -132,7 +134,7 @@ async function importBundle(
   registry: Registry,
   caller: Caller,
   bundle: Awaited<ReturnType<typeof buildBundle>>,
-  options: { publish: boolean; visibility: 'user' | 'org' },
+  options: { publish: boolean; visibility: Visibility },
 ) {
   const { name } = bundle.manifest;
   const existing = await registry.findSkill(caller, name).catch((error: unknown) => {

@@ -13,7 +13,7 @@ import { mapPage } from '../db/pagination.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import type { Bundle } from './bundle.ts';
 import { type SkillRow, toSkillSummary, toSkillVersion, toVersionSummary } from './rows.ts';
-import type { SkillDetail, SkillSummary, SkillVersionDto } from './schemas.ts';
+import type { SkillDetail, SkillSummary, SkillVersionDto, Visibility } from './schemas.ts';
 import { createSkillStore, type SkillStore } from './store.ts';
 import { labelProblem, planUpload } from './versioning.ts';
 
@@ -36,6 +36,11 @@ export type UploadResult = {
 /** Whether the caller may edit a skill and add versions to it: an author who owns it, or a publisher. */
 export const mayEdit = (caller: Caller, skill: Pick<SkillRow, 'owner_id'>) =>
   hasRole(caller, 'author') && (skill.owner_id === caller.userId || hasRole(caller, 'publisher'));
+
+/** Making a skill public (served without a token) is a publisher's or an admin's call. */
+export function checkVisibility(caller: Caller, visibility: Visibility | undefined): void {
+  if (visibility === 'public') requireRole(caller, 'publisher', 'make skills public');
+}
 
 const noVersionGiven = (version: string): FieldError => ({
   field: 'SKILL.md#version',
@@ -91,7 +96,7 @@ function createReads(store: SkillStore, deps: RegistryDeps) {
       query: {
         q?: string;
         tag?: string;
-        visibility?: 'user' | 'org';
+        visibility?: Visibility;
         cursor?: string;
         limit: number;
         order?: 'asc' | 'desc';
@@ -179,8 +184,9 @@ export function createRegistry(deps: RegistryDeps) {
   return {
     ...reads,
 
-    async createSkill(caller: Caller, input: { name: string; description?: string; visibility: 'user' | 'org' }) {
+    async createSkill(caller: Caller, input: { name: string; description?: string; visibility: Visibility }) {
       requireRole(caller, 'author', 'create skills');
+      checkVisibility(caller, input.visibility);
       const id = await store.createSkill(caller, { ...input, description: input.description ?? '', tags: [] });
       return toSkillSummary(await store.findSkill(caller, id));
     },
@@ -189,10 +195,11 @@ export function createRegistry(deps: RegistryDeps) {
     async createSkillFromBundle(
       caller: Caller,
       bundle: Bundle,
-      options: { publish: boolean; visibility: 'user' | 'org'; version?: string; displayName?: string },
+      options: { publish: boolean; visibility: Visibility; version?: string; displayName?: string },
     ): Promise<UploadResult> {
       requireRole(caller, 'author', 'create skills');
       if (options.publish) requireRole(caller, 'publisher', 'publish versions');
+      checkVisibility(caller, options.visibility);
       const version = options.version ?? bundle.manifest.version ?? '1.0.0';
       const warnings = [...bundle.warnings];
       if (!options.version && !bundle.manifest.version) warnings.push(noVersionGiven(version));
@@ -247,9 +254,10 @@ export function createRegistry(deps: RegistryDeps) {
     async updateSkill(
       caller: Caller,
       ref: string,
-      patch: { description?: string; tags?: string[]; visibility?: 'user' | 'org' },
+      patch: { description?: string; tags?: string[]; visibility?: Visibility },
     ) {
       const skill = await editable(caller, ref, 'edit');
+      checkVisibility(caller, patch.visibility);
       await store.updateSkill(caller, skill.id, patch);
       return toSkillSummary(await store.findSkill(caller, skill.id));
     },

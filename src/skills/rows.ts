@@ -1,7 +1,7 @@
 import type { FieldError } from '../errors.ts';
 import { iso, isoOrNull } from '../schemas.ts';
 import { type IoField, runSettings, storedManifest } from './manifest.ts';
-import type { FileInfo, SkillSummary, SkillVersionDto, VersionSummary } from './schemas.ts';
+import type { FileInfo, SkillSummary, SkillVersionDto, VersionSummary, Visibility } from './schemas.ts';
 
 /** Row shapes as the database returns them, and their mapping to API objects. */
 export interface SkillRow {
@@ -13,7 +13,7 @@ export interface SkillRow {
   display_name: string | null;
   description: string;
   tags: string[];
-  visibility: 'user' | 'org';
+  visibility: Visibility;
   created_at: Date;
   updated_at: Date;
   latest_version: string | null;

@@ -9,9 +9,15 @@ export { IoFieldSchema };
 
 const id = (example: string, description: string) => z.string().uuid().meta({ description, example });
 
-export const VisibilitySchema = z
-  .enum(['user', 'org'])
-  .meta({ description: '"user": only the owner sees it; "org": everyone in the organisation', example: 'org' });
+export const VisibilitySchema = z.enum(['user', 'org', 'public']).meta({
+  description:
+    '"user": only the owner (and admins) see it; "org": everyone in the organisation; "public": everyone in the ' +
+    'organisation, and its published versions are served without a token in the well-known skills index ' +
+    '(set by publishers and admins)',
+  example: 'org',
+});
+
+export type Visibility = z.infer<typeof VisibilitySchema>;
 
 export const FileInfoSchema = z
   .object({

@@ -10,6 +10,7 @@ import type { Database, Queryable } from '../db/database.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import type { Bundle } from './bundle.ts';
 import type { ExistingVersion, VersionRow } from './rows.ts';
+import type { Visibility } from './schemas.ts';
 import { versionOrderColumns } from './version-order.ts';
 
 /** Who writes, through which connection (a transaction), at which clock. */
@@ -27,7 +28,7 @@ export interface NewSkill {
   displayName?: string;
   description: string;
   tags: string[];
-  visibility: 'user' | 'org';
+  visibility: Visibility;
 }
 
 /** A version to store: its number, whether it is published at once, and the warnings recorded with it. */
@@ -239,7 +240,7 @@ export function createSkillWrites(db: Database, clock: Clock) {
     updateSkill: (
       caller: Caller,
       skillId: string,
-      patch: { description?: string; tags?: string[]; visibility?: 'user' | 'org' },
+      patch: { description?: string; tags?: string[]; visibility?: Visibility },
     ) =>
       write(caller, async (tx) => {
         await tx.q.query(

@@ -13,6 +13,7 @@ import { UUID, Where } from '../db/where.ts';
 import { AppError } from '../errors.ts';
 import { normalizeName } from './names.ts';
 import type { SkillRow, VersionRow } from './rows.ts';
+import type { Visibility } from './schemas.ts';
 import { LATEST_VERSION_JOIN, SKILL_COLUMNS, VERSION_COLUMNS } from './sql.ts';
 import { createFileStore } from './store-files.ts';
 import { createSkillWrites } from './store-writes.ts';
@@ -20,7 +21,7 @@ import { skillVisible, versionVisible, viewer } from './visibility.ts';
 
 export interface SkillFilter {
   tag?: string;
-  visibility?: 'user' | 'org';
+  visibility?: Visibility;
   /** Substring of the name or description. */
   q?: string;
 }

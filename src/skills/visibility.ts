@@ -4,9 +4,12 @@
  * is a 403 from the service. Adding a visibility (issue 15's `public`) is a change to `skillVisible` and
  * `skillReachable` alone.
  *
- * - A skill: in the caller's organisation, not deleted, and `org`-visible, or the caller's own, or the caller is an
- *   admin (a `user` skill is its owner's and the admins').
- * - A version: its skill is visible, it is not deleted, and it is not a draft, or the caller reviews drafts (publisher, admin),
+ * - A skill: in the caller's organisation, not deleted, and `org`- or `public`-visible, or the caller's own, or the
+ *   caller is an admin (a `user` skill is its owner's and the admins').
+ * - Without a token (the well-known skills index): the published versions of an organisation's `public` skills,
+ *   nothing else (`publicVersion`).
+ * - A version: its skill is visible, it is not deleted, and it is not a draft, or the caller reviews drafts
+ *   (publisher, admin),
  *   uploaded it or owns the skill.
  * - A run (and its artifacts and events): the caller is an admin; or the skill is reachable and the caller started
  *   the run, or is a publisher who published a version of that skill.
@@ -54,11 +57,11 @@ export function viewer(params: Pick<Where, 'param'>, caller: Caller): Viewer {
 }
 
 /**
- * Skill `s` may be reached by the viewer: its organisation's, and org-visible, theirs, or the viewer is an admin.
- * Deleted skills stay reachable so their runs stay readable.
+ * Skill `s` may be reached by the viewer: its organisation's, and org-visible (`public` skills are org-visible too),
+ * theirs, or the viewer is an admin. Deleted skills stay reachable so their runs stay readable.
  */
 export const skillReachable = (s: string, v: Viewer) =>
-  `(${s}.org_id = ${v.org} and (${s}.visibility = 'org' or ${s}.owner_id = ${v.user} or ${v.admin}))`;
+  `(${s}.org_id = ${v.org} and (${s}.visibility in ('org', 'public') or ${s}.owner_id = ${v.user} or ${v.admin}))`;
 
 /** Skill `s` is visible to the viewer: reachable and not deleted. */
 export const skillVisible = (s: string, v: Viewer) => `(${s}.deleted_at is null and ${skillReachable(s, v)})`;
@@ -75,3 +78,11 @@ export const runVisible = (r: string, v: Viewer) => `(${r}.org_id = ${v.org} and
   (${r}.skill_id is null or exists (select 1 from skills vs where vs.id = ${r}.skill_id and ${skillReachable('vs', v)}))
   and (${r}.user_id = ${v.user} or (${v.reviewer} and exists (
     select 1 from skill_versions pv where pv.skill_id = ${r}.skill_id and pv.published_by = ${v.user}))))))`;
+
+/**
+ * Version `ver` of skill `s` is served without a token (the well-known index): a published, not deleted version of a
+ * `public`, not deleted skill. The organisation is the caller's to choose (`org`, a placeholder), never a token's.
+ */
+export const publicVersion = (ver: string, s: string, org: string) =>
+  `(${s}.org_id = ${org} and ${s}.deleted_at is null and ${s}.visibility = 'public' and ${ver}.deleted_at is null
+    and ${ver}.status = 'published')`;

@@ -11,7 +11,17 @@ import { bundleForm, runnableSkill, zipOf } from '../helpers/bundles.ts';
 import { backends } from '../helpers/db.ts';
 import { codeSkill, type Json, run } from '../runs/helpers.ts';
 
-const PUBLIC = new Set(['/healthz', '/readyz', '/openapi.json', '/docs']);
+const PUBLIC = new Set([
+  '/healthz',
+  '/readyz',
+  '/openapi.json',
+  '/docs',
+  // The well-known skills index: public skills only, tested in test/agents/well-known.test.ts.
+  '/.well-known/agent-skills/index.json',
+  '/.well-known/agent-skills/{name}/{path}',
+  '/orgs/{org}/.well-known/agent-skills/index.json',
+  '/orgs/{org}/.well-known/agent-skills/{name}/{path}',
+]);
 
 const WHO = {
   viewer: { user: 'vic', role: 'viewer' },
@@ -60,6 +70,7 @@ interface Call {
   path: string;
   json?: unknown;
   body?: FormData;
+  headers?: Record<string, string>;
   /** The status that counts as allowed when not a 2xx (cancelling a finished run is a 409). */
   allowed?: number;
 }
@@ -268,6 +279,15 @@ const ROUTES: Record<string, Row> = {
   },
   'GET /audit': { expect: OWN_ORG_ADMIN, call: () => ({ path: '/audit' }) },
   ...compatRows(),
+  // Every caller speaks MCP; what it reaches is their own organisation's (test/agents/mcp.test.ts).
+  'POST /mcp': {
+    expect: EVERYONE,
+    call: () => ({
+      path: '/mcp',
+      json: { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+      headers: { accept: 'application/json, text/event-stream' },
+    }),
+  },
 };
 
 /** Every operation of the OpenAPI document that needs a token, as `METHOD /path/{param}`. */
@@ -368,7 +388,13 @@ describe.each(backends)('security matrix on %s', (backend) => {
     const [method] = route.split(' ');
     const call = await row.call(fx);
     expect(call.path.split('?')[0]).toMatch(templateOf(route));
-    const res = await t.request(call.path, { method, json: call.json, body: call.body, as: WHO[who] });
+    const res = await t.request(call.path, {
+      method,
+      json: call.json,
+      body: call.body,
+      headers: call.headers,
+      as: WHO[who],
+    });
     const outcome = row.expect[who];
     const detail = `${route} as ${who}: ${res.status} ${res.status >= 400 ? await res.clone().text() : ''}`;
     if (outcome === OK) {
