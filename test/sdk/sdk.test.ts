@@ -227,7 +227,7 @@ describe.each(backends)('SDK SkillRouter and SkillExecutor on %s', (backend) => 
     });
     const anonymous = new SkillRouter({
       baseUrl: 'http://localhost',
-      fetch: (i, init) => t.app.request(i as Request, init),
+      fetch: async (i, init) => t.app.request(i as Request, init),
     });
     await expect(anonymous.search('x')).rejects.toMatchObject({ status: 401 });
   });
