@@ -218,6 +218,21 @@ describe.each(backends)('SDK SkillRouter and SkillExecutor on %s', (backend) => 
     expect(chunks[2]).toMatchObject({ output: 'HEY' });
   });
 
+  it('starts a run, follows it by id and passes the UI message stream on as a response', async () => {
+    const queued = await executor.start('shout', 'later');
+    expect(['queued', 'running']).toContain(queued.status);
+    const events: RunEvent[] = [];
+    for await (const event of executor.events(queued.id)) events.push(event);
+    expect(events.at(-1)).toMatchObject({ event: 'done', data: { id: queued.id, output: 'LATER' } });
+
+    const response = await executor.uiMessageStreamResponse(queued.id);
+    expect(response.headers.get('x-vercel-ai-ui-message-stream')).toBe('v1');
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    const body = await response.text();
+    expect(body).toContain(`data: {"type":"start","messageId":"${queued.id}"}`);
+    expect(body.trimEnd().endsWith('data: [DONE]')).toBe(true);
+  });
+
   it('throws OpenSkillsError with the problem for refused requests', async () => {
     const error = await executor.run('no-such-skill', {}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenSkillsError);
