@@ -180,17 +180,40 @@ export class SkillRouter {
   }
 
   async #execute(toolName: string, input: Record<string, unknown>, options: RouteCallOptions): Promise<ToolOutcome> {
-    const known = this.#known.get(toolName);
-    if (!known && !TOOL_NAME_PATTERN.test(toolName)) return { ok: false, message: `Unknown tool "${toolName}"` };
     try {
-      const run = await this.executor.run(known?.skill ?? toolName, known?.wrapsInput ? input['input'] : input, {
+      const tool = await this.#resolve(toolName);
+      if (!tool) return { ok: false, message: `Unknown tool "${toolName}": no runnable skill has this tool name` };
+      const run = await this.executor.run(tool.skill, tool.wrapsInput ? input['input'] : input, {
         ...options,
-        ...(known ? { version: known.version } : {}),
+        version: tool.version,
       });
       return outcomeOf(run);
     } catch (error) {
       return { ok: false, message: error instanceof Error ? error.message : String(error) };
     }
+  }
+
+  /**
+   * The tool a name stands for: one `tools()` handed out, else the skill of that name, else (names of non-ASCII
+   * skills carry a fingerprint) the one among all runnable skills, so a router that did not list the tools itself
+   * (another process, a later request) routes the same calls.
+   */
+  async #resolve(toolName: string): Promise<SkillTool | undefined> {
+    const known = this.#known.get(toolName);
+    if (known || !TOOL_NAME_PATTERN.test(toolName)) return known;
+    const skill = await this.#client.GET('/skills/{id}', { params: { path: { id: toolName } } });
+    const versionId = skill.data?.runnable ? skill.data.latest_version_id : null;
+    if (versionId) {
+      const version = unwrap(await this.#client.GET('/skill-versions/{id}', { params: { path: { id: versionId } } }));
+      const tool = skillTool(version);
+      if (tool.name === toolName) {
+        this.#known.set(tool.name, tool);
+        return tool;
+      }
+    }
+    if (!/_[0-9a-f]{8}$/.test(toolName)) return undefined;
+    await this.skillTools();
+    return this.#known.get(toolName);
   }
 
   #aiSdkTool(t: SkillTool) {

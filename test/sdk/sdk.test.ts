@@ -147,9 +147,31 @@ describe.each(backends)('SDK SkillRouter and SkillExecutor on %s', (backend) => 
       input: {},
     });
     expect(unknown).toMatchObject({ type: 'tool-result', toolCallId: 'x', output: { type: 'error-text' } });
-    expect(unknown.output.value).toContain('not found');
+    expect(unknown.output.value).toBe('Unknown tool "no-such-skill": no runnable skill has this tool name');
+    const instructions = await router.routeCall({ name: 'style-guide', arguments: {} });
+    expect(instructions).toMatchObject({ isError: true, content: [{ text: expect.stringContaining('Unknown tool') }] });
     const foreign = await router.routeCall({ name: 'has spaces!', arguments: {} });
-    expect(foreign).toEqual({ content: [{ type: 'text', text: 'Unknown tool "has spaces!"' }], isError: true });
+    expect(foreign).toEqual({
+      content: [{ type: 'text', text: 'Unknown tool "has spaces!": no runnable skill has this tool name' }],
+      isError: true,
+    });
+  });
+
+  it('routes calls in a router that did not list the tools itself (another process, a later request)', async () => {
+    const fresh = new SkillRouter({
+      baseUrl: 'http://localhost',
+      token: await t.tokenFor(),
+      fetch: async (i, init) => t.app.request(i as Request, init),
+    });
+    const shouted = await fresh.routeCall({ type: 'tool_use', id: 'a', name: 'shout', input: { input: 'wrapped' } });
+    expect(JSON.parse(shouted.content).output).toBe('WRAPPED');
+    const other = new SkillRouter({
+      baseUrl: 'http://localhost',
+      token: await t.tokenFor(),
+      fetch: async (i, init) => t.app.request(i as Request, init),
+    });
+    const doubled = await other.routeCall({ name: toolNameFor('мой-навык'), arguments: { x: 4 } });
+    expect(doubled.structuredContent).toMatchObject({ output: { double: 8 } });
   });
 
   it('gives the AI SDK a tool set generateText takes as it is, and runs the calls it makes', async () => {
