@@ -4,5 +4,5 @@ import { generateArtefacts } from '../src/api/generate.ts';
 
 const { openapiJson, sdkSchema } = await generateArtefacts();
 writeFileSync(new URL('../openapi.json', import.meta.url), openapiJson);
-writeFileSync(new URL('../sdk/schema.d.ts', import.meta.url), sdkSchema);
-process.stdout.write('wrote openapi.json and sdk/schema.d.ts\n');
+writeFileSync(new URL('../sdk/src/schema.ts', import.meta.url), sdkSchema);
+process.stdout.write('wrote openapi.json and sdk/src/schema.ts\n');

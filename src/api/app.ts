@@ -166,6 +166,9 @@ function createServices(deps: AppDeps): AppServices {
     return caches;
   };
   const services: AppServices = {
+    get publicUrl() {
+      return deps.publicUrl;
+    },
     get registry() {
       return once('registry', () =>
         createRegistry({

@@ -50,6 +50,8 @@ export interface AppDeps {
 
 /** Services built once from the dependencies and shared by all handlers; handlers see these, not `AppDeps`. */
 export interface AppServices {
+  /** Address clients reach the server at (PUBLIC_URL), when configured; else links use the request's origin. */
+  publicUrl?: string;
   registry: Registry;
   search: SearchService;
   runs: RunService;

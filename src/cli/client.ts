@@ -1,5 +1,5 @@
 /**
- * The CLI's view of the server: the generated SDK client (`sdk/index.ts`) for every call, with the CLI's error
+ * The CLI's view of the server: the generated SDK client (`sdk/src/index.ts`) for every call, with the CLI's error
  * rules (problem+json answers become `CliError`s: exit 1 for 4xx, 3 for 5xx and for a server that cannot be
  * reached) and the few fetch-level pieces the SDK leaves to its caller: multipart uploads with byte progress,
  * downloads to a file and server-sent events.
@@ -8,7 +8,7 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createParser } from 'eventsource-parser';
-import { createOpenSkillsClient, type Problem } from '../../sdk/index.ts';
+import { createOpenSkillsClient, type Problem } from '../../sdk/src/index.ts';
 import { CliError, EXIT } from './output.ts';
 import type { Settings } from './settings.ts';
 

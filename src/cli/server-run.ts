@@ -3,7 +3,7 @@
  * (`log` lines as they are written, `done` with the final run). When the event stream is unavailable it polls
  * `GET /runs/{id}` instead.
  */
-import type { components } from '../../sdk/index.ts';
+import type { components } from '../../sdk/src/index.ts';
 import { type Client, multipartUpload } from './client.ts';
 import { CliError, EXIT } from './output.ts';
 

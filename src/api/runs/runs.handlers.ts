@@ -1,6 +1,7 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { uiMessageChunks } from '../../runs/ui-message-stream.ts';
 import type { AppEnv } from '../context.ts';
 import { isMultipart } from '../multipart.ts';
 import type {
@@ -46,4 +47,24 @@ export async function runEventStream<E extends AppEnv>(c: Context<E>, runId: str
   });
 }
 
-export const events: RouteHandler<EventsRoute, AppEnv> = (c) => runEventStream(c, c.req.valid('param').id);
+/**
+ * A run as the AI SDK UI message stream: `data: <chunk>` messages, then `data: [DONE]`. Artifact URLs are absolute,
+ * under PUBLIC_URL or the request's origin.
+ */
+async function uiMessageStream(c: Context<AppEnv>, runId: string): Promise<Response> {
+  const { runs, publicUrl } = c.var.services;
+  const run = await runs.get(c.var.caller, runId);
+  const stream = await runs.events(c.var.caller, runId, c.req.raw.signal);
+  const chunks = uiMessageChunks(run, stream, publicUrl ?? new URL(c.req.url).origin);
+  c.header('x-vercel-ai-ui-message-stream', 'v1');
+  c.header('x-accel-buffering', 'no');
+  return streamSSE(c, async (sse) => {
+    for await (const chunk of chunks) await sse.writeSSE({ data: JSON.stringify(chunk) });
+    await sse.writeSSE({ data: '[DONE]' });
+  });
+}
+
+export const events: RouteHandler<EventsRoute, AppEnv> = (c) => {
+  const { id } = c.req.valid('param');
+  return c.req.valid('query').format === 'ui-message-stream' ? uiMessageStream(c, id) : runEventStream(c, id);
+};

@@ -44,6 +44,13 @@ const RunListQuery = z.object({
   ...CursorQuery,
 });
 
+const EventsQuery = z.object({
+  format: z.enum(['events', 'ui-message-stream']).default('events').openapi({
+    description: 'events: named Server-Sent Events; ui-message-stream: the AI SDK UI message stream protocol',
+    example: 'ui-message-stream',
+  }),
+});
+
 export const create = createRoute({
   method: 'post',
   path: '/runs',
@@ -112,10 +119,15 @@ export const events = createRoute({
   path: '/runs/{id}/events',
   tags: ['Runs'],
   summary: 'Server-Sent Events of a run from its start: status, log, artifact, child, then done (the full run)',
-  request: { params: RunIdParam },
+  description:
+    'format=events (the default): named events status, log, artifact, child and done. format=ui-message-stream: ' +
+    'the AI SDK UI message stream protocol (header x-vercel-ai-ui-message-stream: v1): data chunks start, ' +
+    'tool-input-available, data-log, data-child, file, tool-output-available or tool-output-error, finish, then ' +
+    '[DONE].',
+  request: { params: RunIdParam, query: EventsQuery },
   responses: {
     200: {
-      description: 'An event stream; replays past events first and ends after "done"',
+      description: 'An event stream; replays past events first and ends after "done" (or "[DONE]")',
       content: { 'text/event-stream': { schema: z.string() } },
     },
     ...errorResponses,

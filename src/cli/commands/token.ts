@@ -1,4 +1,4 @@
-import type { components } from '../../../sdk/index.ts';
+import type { components } from '../../../sdk/src/index.ts';
 import { ROLES, type Role } from '../../auth/caller.ts';
 import { COMMON_OPTIONS, parse, positionals, SERVER_OPTIONS } from '../args.ts';
 import { type Client, createClient } from '../client.ts';

@@ -4914,10 +4914,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server-Sent Events of a run from its start: status, log, artifact, child, then done (the full run) */
+        /**
+         * Server-Sent Events of a run from its start: status, log, artifact, child, then done (the full run)
+         * @description format=events (the default): named events status, log, artifact, child and done. format=ui-message-stream: the AI SDK UI message stream protocol (header x-vercel-ai-ui-message-stream: v1): data chunks start, tool-input-available, data-log, data-child, file, tool-output-available or tool-output-error, finish, then [DONE].
+         */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description events: named Server-Sent Events; ui-message-stream: the AI SDK UI message stream protocol */
+                    format?: "events" | "ui-message-stream";
+                };
                 header?: never;
                 path: {
                     /** @description Run id */
@@ -4927,7 +4933,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description An event stream; replays past events first and ends after "done" */
+                /** @description An event stream; replays past events first and ends after "done" (or "[DONE]") */
                 200: {
                     headers: {
                         [name: string]: unknown;
