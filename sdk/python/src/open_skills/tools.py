@@ -9,6 +9,7 @@ the same skill the same tool name, description and schema: ``tests/test_tools_fi
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import unicodedata
@@ -151,9 +152,13 @@ def _as_dict(call: Any) -> Dict[str, Any]:
     """A tool call given as an official SDK object (pydantic models in ``openai`` and ``anthropic``) as a dict."""
     if isinstance(call, Mapping):
         return dict(call)
-    for method in ("model_dump", "to_dict", "dict"):
+    for method in ("model_dump", "to_dict"):
         if callable(getattr(call, method, None)):
             return dict(getattr(call, method)())
+    if dataclasses.is_dataclass(call) and not isinstance(call, type):
+        return {f.name: getattr(call, f.name) for f in dataclasses.fields(call)}
+    if hasattr(call, "__dict__"):
+        return {k: v for k, v in vars(call).items() if not k.startswith("_")}
     raise TypeError(f"not a tool call: {type(call).__name__}")
 
 
