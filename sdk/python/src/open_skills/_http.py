@@ -22,6 +22,10 @@ Files = Union[Mapping[str, FileInput], Sequence[FileInput], str, "os.PathLike[st
 
 USER_AGENT = "open-skills-python/0.1.0"
 
+#: ``timeout=DEFAULT``: the transport's own timeout; ``timeout=None``: wait as long as the server takes (it bounds
+#: every run), for synchronous runs and event streams.
+DEFAULT: Any = object()
+
 
 def quote_segment(value: str) -> str:
     """One path segment, percent-encoded (ids, names and labels may hold any character)."""
@@ -54,7 +58,7 @@ class Transport:
         body: Optional[bytes] = None,
         content_type: Optional[str] = None,
         headers: Optional[Mapping[str, str]] = None,
-        timeout: Optional[float] = None,
+        timeout: Any = DEFAULT,
     ) -> HTTPResponse:
         """Sends a request and returns the open response (the caller reads and closes it)."""
         all_headers = {"user-agent": USER_AGENT, "accept": "application/json, */*"}
@@ -68,7 +72,8 @@ class Transport:
         all_headers.update(headers or {})
         request = urllib.request.Request(self.url(path, query), data=body, method=method, headers=all_headers)
         try:
-            return urllib.request.urlopen(request, timeout=timeout or self.timeout)  # noqa: S310 (http/https only)
+            wait = self.timeout if timeout is DEFAULT else timeout
+            return urllib.request.urlopen(request, timeout=wait)  # noqa: S310 (http/https only)
         except urllib.error.HTTPError as error:
             with error:
                 raise OpenSkillsError.from_response(
@@ -81,7 +86,7 @@ class Transport:
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
         """Sends a request and returns the decoded JSON answer (``None`` for 204, text for non-JSON answers)."""
         with self.open(method, path, **kwargs) as response:
-            data = response.read()
+            data = self.read(response, f"{method} {path}")
             kind = response.headers.get("content-type", "")
         if not data:
             return None
@@ -91,9 +96,17 @@ class Transport:
 
     def read_bytes(self, path: str, headers: Optional[Mapping[str, str]] = None) -> bytes:
         with self.open("GET", path, headers=headers) as response:
-            return response.read()
+            return self.read(response, f"GET {path}")
 
-    def multipart(self, method: str, path: str, fields: Sequence[Tuple[str, Any]]) -> Any:
+    @staticmethod
+    def read(response: HTTPResponse, what: str) -> bytes:
+        """The whole body; a connection lost or timed out while reading it is an ``OpenSkillsError`` too."""
+        try:
+            return response.read()
+        except OSError as error:
+            raise OpenSkillsError(0, "Connection failed", f"{what}: {error}") from None
+
+    def multipart(self, method: str, path: str, fields: Sequence[Tuple[str, Any]], timeout: Any = DEFAULT) -> Any:
         """Sends ``multipart/form-data``: string values as fields, ``(filename, bytes, media type)`` as file parts."""
         boundary = "open-skills-" + secrets.token_hex(16)
         return self.request(
@@ -101,6 +114,7 @@ class Transport:
             path,
             body=encode_multipart(fields, boundary),
             content_type=f"multipart/form-data; boundary={boundary}",
+            timeout=timeout,
         )
 
 

@@ -9,7 +9,8 @@ import urllib.parse
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union, cast
 
 from . import models as m
-from ._http import FileInput, Files, Transport, iter_sse, quote_segment, read_files
+from ._http import DEFAULT, FileInput, Files, Transport, iter_sse, quote_segment, read_files
+from .errors import OpenSkillsError
 
 __all__ = ["Client"]
 
@@ -232,14 +233,15 @@ class Client:
 
     # Runs
 
-    def create_run(self, request: m.RunRequest, files: Optional[Files] = None) -> m.Run:
-        """Starts a run (``async: True`` answers at once with the queued run); files go as multipart parts."""
+    def create_run(self, request: m.RunRequest, files: Optional[Files] = None, timeout: Any = DEFAULT) -> m.Run:
+        """Starts a run (``async: True`` answers at once with the queued run); files go as multipart parts.
+        ``timeout`` (seconds; ``None``: as long as the server takes) bounds the wait for a synchronous run."""
         loaded = read_files(files)
         if not loaded:
-            return cast(m.Run, self._send("POST", "/runs", dict(request)))
+            return cast(m.Run, self.transport.request("POST", "/runs", json_body=dict(request), timeout=timeout))
         parts: List[Any] = [("request", json.dumps(request))]
         parts += [("files[]", file) for file in loaded]
-        return cast(m.Run, self.transport.multipart("POST", "/runs", parts))
+        return cast(m.Run, self.transport.multipart("POST", "/runs", parts, timeout=timeout))
 
     def list_runs(
         self,
@@ -265,15 +267,20 @@ class Client:
         return cast(m.Run, self._send("POST", f"/runs/{_q(run_id)}/cancel"))
 
     def run_events(self, run_id: str, timeout: Optional[float] = None) -> Iterator[Dict[str, Any]]:
-        """A run's Server-Sent Events from its start (replayed when it has finished), ending with ``done``."""
+        """A run's Server-Sent Events from its start (replayed when it has finished), ending with ``done``.
+        ``timeout`` bounds the wait for each event (default: as long as the run lasts, which the server bounds)."""
         response = self.transport.open(
             "GET", f"/runs/{_q(run_id)}/events", headers={"accept": "text/event-stream"}, timeout=timeout
         )
         with response:
-            for event in iter_sse(response):
-                yield event
-                if event["event"] == "done":
-                    return
+            try:
+                for event in iter_sse(response):
+                    yield event
+                    if event["event"] == "done":
+                        return
+            except OSError as error:  # a reset connection or a read timeout, mid-stream
+                raise OpenSkillsError(0, "Connection failed", f"events of run {run_id}: {error}") from None
+        raise OpenSkillsError(0, "Stream ended", f"the events of run {run_id} ended before done")
 
     def run_artifacts(self, run_id: str) -> m.ArtifactList:
         return cast(m.ArtifactList, self._get(f"/runs/{_q(run_id)}/artifacts"))

@@ -67,8 +67,10 @@ class SkillExecutor:
         """Runs a skill and returns the finished run, whatever its status (a failed skill is a run, not a raise).
 
         ``files`` are what the skill reads with ``ctx.files``: ``{name: path | bytes | file object}``, or a list of
-        paths and file objects named by their file names; a file input's value names one of them."""
-        return self.client.create_run(self._request(skill, input, version, timeout_ms, False), files)
+        paths and file objects named by their file names; a file input's value names one of them. The call waits
+        as long as the run takes (the server bounds it; with ``timeout_ms``, that plus a minute)."""
+        wait = None if timeout_ms is None else timeout_ms / 1000 + 60
+        return self.client.create_run(self._request(skill, input, version, timeout_ms, False), files, timeout=wait)
 
     def start(
         self,
@@ -104,7 +106,7 @@ class SkillExecutor:
         artifact's name, when ``path`` is a folder); the file appears whole or not at all."""
         artifact = artifact_id if isinstance(artifact_id, str) else str(artifact_id["id"])
         with self.client.transport.open("GET", f"/artifacts/{urllib.parse.quote(artifact, safe='')}") as response:
-            content = response.read()
+            content = self.client.transport.read(response, f"artifact {artifact}")
             headers = {k.lower(): v for k, v in response.headers.items()}
         digest = hashlib.sha256(content).hexdigest()
         etag = re.sub(r'^W/|"', "", headers.get("etag", ""))
