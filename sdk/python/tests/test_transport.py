@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterator
@@ -13,7 +14,15 @@ from open_skills import Client, OpenSkillsError, SkillExecutor
 
 class _Proxy(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        if self.path.endswith("/events"):
+        if self.path == "/moved":
+            self.send_response(302)
+            self.send_header("location", "/seen-token")
+            body = b""
+        elif self.path == "/seen-token":
+            body = json.dumps({"authorization": self.headers.get("authorization")}).encode()
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+        elif self.path.endswith("/events"):
             body = b'event: status\ndata: {"id":"r1","status":"running"}\n\nevent: log\ndata: {"message":"hi"}\n\n'
             self.send_response(200)
             self.send_header("content-type", "text/event-stream")
@@ -58,3 +67,9 @@ def test_a_stream_that_ends_before_done_raises(proxy_url: str) -> None:
     assert [e["event"] for e in events] == ["status", "log"]
     assert events[0]["data"] == {"id": "r1", "status": "running"}
     assert caught.value.title == "Stream ended"
+
+
+def test_the_token_is_not_sent_where_a_redirect_points(proxy_url: str) -> None:
+    client = Client(proxy_url, "secret-token")
+    assert client.request("GET", "/seen-token") == {"authorization": "Bearer secret-token"}
+    assert client.request("GET", "/moved") == {"authorization": None}

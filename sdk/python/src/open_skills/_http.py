@@ -62,8 +62,6 @@ class Transport:
     ) -> HTTPResponse:
         """Sends a request and returns the open response (the caller reads and closes it)."""
         all_headers = {"user-agent": USER_AGENT, "accept": "application/json, */*"}
-        if self.token:
-            all_headers["authorization"] = f"Bearer {self.token}"
         if json_body is not None:
             body = json.dumps(json_body).encode("utf-8")
             content_type = "application/json"
@@ -71,6 +69,9 @@ class Transport:
             all_headers["content-type"] = content_type
         all_headers.update(headers or {})
         request = urllib.request.Request(self.url(path, query), data=body, method=method, headers=all_headers)
+        if self.token:
+            # Not carried over to where a redirect points (it may be another host).
+            request.add_unredirected_header("Authorization", f"Bearer {self.token}")
         try:
             wait = self.timeout if timeout is DEFAULT else timeout
             return urllib.request.urlopen(request, timeout=wait)  # noqa: S310 (http/https only)
