@@ -4,6 +4,7 @@
 """
 
 from . import models
+from .aio import AsyncClient, AsyncSkillExecutor, AsyncSkillRouter
 from .client import Client
 from .errors import OpenSkillsError
 from .executor import DownloadedArtifact, SkillExecutor
@@ -11,6 +12,9 @@ from .router import SkillRouter
 from .tools import SkillTool, tool_input_schema, tool_name_for
 
 __all__ = [
+    "AsyncClient",
+    "AsyncSkillExecutor",
+    "AsyncSkillRouter",
     "Client",
     "DownloadedArtifact",
     "OpenSkillsError",
