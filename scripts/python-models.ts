@@ -170,9 +170,10 @@ function usages(document: OpenApi): Map<string, string[]> {
         note(asSchema(media)['schema'], `Request body of ${route}.`);
       }
       for (const [status, response] of Object.entries(asSchema(operation['responses']))) {
-        if (!status.startsWith('2')) continue;
-        for (const media of Object.values(asSchema(asSchema(response)['content']))) {
-          note(asSchema(media)['schema'], `Response (${status}) of ${route}.`);
+        for (const [type, media] of Object.entries(asSchema(asSchema(response)['content']))) {
+          const schema = asSchema(media)['schema'];
+          if (status.startsWith('2')) note(schema, `Response (${status}) of ${route}.`);
+          else if (type === 'application/problem+json') note(schema, 'The body of every error response (RFC 9457).');
         }
       }
     }

@@ -32,11 +32,11 @@ CLASSIFIERS = [
 
 
 def version() -> str:
-    """The version, from ``open_skills/__init__.py`` (one place to change it)."""
-    text = (ROOT / "src" / PACKAGE / "__init__.py").read_text(encoding="utf-8")
+    """The version, from ``open_skills/_version.py`` (one place to change it)."""
+    text = (ROOT / "src" / PACKAGE / "_version.py").read_text(encoding="utf-8")
     found = re.search(r'^__version__ = "([^"]+)"$', text, re.MULTILINE)
     if not found:
-        raise RuntimeError("src/open_skills/__init__.py has no __version__")
+        raise RuntimeError("src/open_skills/_version.py has no __version__")
     return found.group(1)
 
 

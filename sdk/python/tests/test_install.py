@@ -21,8 +21,8 @@ def test_pip_installs_offline_without_build_isolation(tmp_path: Path) -> None:
         env={"PATH": "/usr/bin:/bin", "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_INPUT": "1"},
     )
     files = sorted(p.name for p in (target / "open_skills").iterdir() if p.suffix in (".py", ".typed"))
-    assert files == ["__init__.py", "_http.py", "aio.py", "client.py", "errors.py", "executor.py", "models.py", "py.typed",
-                     "router.py", "tools.py"]
+    assert files == ["__init__.py", "_http.py", "_version.py", "aio.py", "client.py", "errors.py", "executor.py",
+                     "models.py", "py.typed", "router.py", "tools.py"]
     [info] = target.glob("open_skills-*.dist-info")
     metadata = (info / "METADATA").read_text()
     assert "Name: open-skills" in metadata and "Requires-Python: >=3.10" in metadata and "Requires-Dist" not in metadata

@@ -4,6 +4,7 @@
 """
 
 from . import models
+from ._version import __version__
 from .aio import AsyncClient, AsyncSkillExecutor, AsyncSkillRouter
 from .client import Client
 from .errors import OpenSkillsError
@@ -21,8 +22,8 @@ __all__ = [
     "SkillExecutor",
     "SkillRouter",
     "SkillTool",
+    "__version__",
     "models",
     "tool_input_schema",
     "tool_name_for",
 ]
-__version__ = "0.1.0"

@@ -13,6 +13,7 @@ import urllib.request
 from http.client import HTTPResponse
 from typing import IO, Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
+from ._version import __version__
 from .errors import OpenSkillsError
 
 #: What a file may be given as: a path, bytes (named by the mapping key) or an open binary file object.
@@ -20,7 +21,7 @@ FileInput = Union[str, "os.PathLike[str]", bytes, bytearray, IO[bytes]]
 #: Files for a run: ``{name: file}``, or a list of paths and file objects (named by their file names).
 Files = Union[Mapping[str, FileInput], Sequence[FileInput], str, "os.PathLike[str]"]
 
-USER_AGENT = "open-skills-python/0.1.0"
+USER_AGENT = f"open-skills-python/{__version__}"
 
 #: ``timeout=DEFAULT``: the transport's own timeout; ``timeout=None``: wait as long as the server takes (it bounds
 #: every run), for synchronous runs and event streams.

@@ -24,11 +24,10 @@ __all__ = ["AsyncClient", "AsyncSkillExecutor", "AsyncSkillRouter"]
 
 async def _iterate(iterator: Iterator[Dict[str, Any]]) -> AsyncIterator[Dict[str, Any]]:
     """A blocking iterator read in worker threads; closing the async one closes it (and its connection)."""
-    done = object()
     try:
         while True:
-            item = await asyncio.to_thread(next, iterator, done)
-            if item is done:
+            item = await asyncio.to_thread(next, iterator, None)
+            if item is None:
                 return
             yield item
     finally:

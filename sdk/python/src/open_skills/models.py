@@ -38,7 +38,7 @@ class _ProblemRequired(TypedDict):
 
 
 class Problem(_ProblemRequired, total=False):
-    """The `Problem` schema of the open-skills API."""
+    """The body of every error response (RFC 9457)."""
     errors: List[FieldError]
     """Every validation problem, by field"""
     warnings: List[FieldError]
