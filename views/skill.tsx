@@ -121,28 +121,24 @@ function Versions(props: Pick<SkillPageProps, 'skill' | 'versions' | 'versionsNe
   );
 }
 
+/** A list, not a table: the contract sits in a narrow column, and MIME types are long. */
 function IoTable({ fields }: { fields: IoField[] | null }) {
   if (!fields?.length) return <p class="muted">None declared.</p>;
   return (
-    <Table
-      rows={fields}
-      columns={['Name', 'Type', 'Required', 'Description']}
-      empty="None declared"
-      class="compact"
-      row={(f) => (
-        <tr>
-          <td>
-            <code>{f.name}</code>
-          </td>
-          <td>
-            {f.type}
-            {f.mime && <span class="muted"> ({f.mime})</span>}
-          </td>
-          <td>{f.required ? 'yes' : 'no'}</td>
-          <td>{f.description ?? ''}</td>
-        </tr>
-      )}
-    />
+    <dl class="io-fields">
+      {fields.map((f) => (
+        <>
+          <dt>
+            <code>{f.name}</code> <span class="muted">{f.type}</span>
+            {f.required && <span class="badge">required</span>}
+          </dt>
+          <dd>
+            {f.description ?? ''}
+            {f.mime && <div class="muted mime">{f.mime}</div>}
+          </dd>
+        </>
+      ))}
+    </dl>
   );
 }
 

@@ -85,6 +85,11 @@ export function createApp(deps: AppDeps) {
   });
   app.onError(onError);
   app.notFound(onNotFound);
+  // The console authenticates with its own session cookie, so it is mounted before the bearer-token middleware;
+  // and before the API's body limits, because every console POST declares its own (an upload takes 32 MB) and a
+  // refused one is answered with a console page, not a problem+json.
+  app.get('/', (c) => c.redirect('/console', 302));
+  app.route('/console', consoleRouter(deps));
   // Every route has a body limit: the default, or a larger one its router declares.
   app.use(
     '*',
@@ -99,9 +104,6 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRouter);
   app.doc31('/openapi.json', OPENAPI_CONFIG);
   app.route('/', docsRouter({ openApiUrl: '/openapi.json', pageTitle: 'open-skills API' }));
-  // The console authenticates with its own session cookie, so it is mounted before the bearer-token middleware.
-  app.get('/', (c) => c.redirect('/console', 302));
-  app.route('/console', consoleRouter(deps));
 
   app.use(
     '*',
