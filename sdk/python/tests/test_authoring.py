@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 
 import pytest
 
-from open_skills import Client, OpenSkillsError, SkillExecutor
+from open_skills import Client, OpenSkillsError, SkillExecutor, SkillRouter, tool_name_for
 
 SKILL_MD = """---
-name: py-sdk-greeter
+name: {name}
 description: Greets someone by name. Use when a user wants a greeting.
 version: {version}
 entrypoint: scripts/main.js
@@ -25,11 +26,11 @@ inputs:
 MAIN_JS = "export default async function run(input) {{ return {{ greeting: `{word}, ${{input.name}}!` }}; }}\n"
 
 
-def _bundle(version: str, word: str) -> bytes:
+def _bundle(version: str, word: str, name: str = "py-sdk-greeter") -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("py-sdk-greeter/SKILL.md", SKILL_MD.format(version=version))
-        archive.writestr("py-sdk-greeter/scripts/main.js", MAIN_JS.format(word=word))
+        archive.writestr(f"{name}/SKILL.md", SKILL_MD.format(version=version, name=name))
+        archive.writestr(f"{name}/scripts/main.js", MAIN_JS.format(word=word))
     return out.getvalue()
 
 
@@ -71,3 +72,20 @@ def test_a_bad_bundle_is_a_problem_with_field_errors(client: Client) -> None:
         client.upload_skill(out.getvalue())
     assert caught.value.status in (400, 422)
     assert any("name" in e["field"] for e in caught.value.errors)
+
+
+def test_a_non_ascii_skill_is_routed_by_its_fingerprinted_tool_name(client: Client, server) -> None:
+    name = "grüße-sager"
+    client.upload_skill(_bundle("1.0.0", "Grüß Gott", name), publish=True)
+    try:
+        tool = tool_name_for(name)
+        assert tool == "gru_e-sager_a7d7a0af"  # ß has no NFKD decomposition: it becomes "_"
+        listed = SkillRouter(base_url=server.url, token=server.token).tools(format="mcp")
+        assert tool in [t["name"] for t in listed]
+        # A router that never listed the tools finds the skill behind the fingerprint.
+        fresh = SkillRouter(base_url=server.url, token=server.token)
+        answer = fresh.route_call({"type": "tool_use", "id": "t", "name": tool, "input": {"name": "Ada"}})
+        assert "is_error" not in answer, answer
+        assert json.loads(answer["content"])["output"] == {"greeting": "Grüß Gott, Ada!"}
+    finally:
+        client.delete_skill(name)

@@ -111,12 +111,24 @@ def test_failures_are_error_results_not_raises(router: SkillRouter) -> None:
     bad_json = router.route_call({"id": "c", "type": "function", "function": {"name": "text-stats", "arguments": "{"}})
     assert bad_json["content"] == 'The arguments of "text-stats" are not valid JSON'
     unknown = router.route_call({"type": "tool_use", "id": "t", "name": "no-such-skill", "input": {}})
-    assert unknown["is_error"] is True and 'Skill "no-such-skill" not found' in unknown["content"]
+    assert unknown["is_error"] is True
+    assert unknown["content"] == 'Unknown tool "no-such-skill": no runnable skill has this tool name'
     invalid_name = router.route_call({"type": "tool_use", "id": "t", "name": "no such tool!", "input": {}})
-    assert invalid_name["content"] == 'Unknown tool "no such tool!"' and invalid_name["is_error"] is True
+    assert invalid_name["content"] == 'Unknown tool "no such tool!": no runnable skill has this tool name'
+    instructions_only = router.route_call({"type": "tool_use", "id": "t", "name": "code-review-checklist", "input": {}})
+    assert instructions_only["is_error"] is True and "no runnable skill" in instructions_only["content"]
     failed = router.route_call(
         {"type": "tool_use", "id": "t", "name": "excel-to-pptx", "input": {"file": "x.xlsx"}}, files={"x.xlsx": b"nope"}
     )
     assert failed["is_error"] is True and re.match(r"Run [0-9a-f-]{36} failed: ", failed["content"])
     not_object = router.route_call({"name": "text-stats", "arguments": [1, 2]})
     assert not_object["isError"] is True and "must be a JSON object" in not_object["content"][0]["text"]
+
+
+def test_a_fresh_router_routes_names_it_did_not_hand_out(server, client) -> None:
+    # Another process listed the tools; this one only sees the call. It runs the latest version of the skill.
+    fresh = SkillRouter(base_url=server.url, token=server.token)
+    answer = fresh.route_call({"name": "text-stats", "arguments": {"text": "One two three."}})
+    assert answer["structuredContent"]["output"]["words"] == 3
+    run = client.get_run(answer["structuredContent"]["run_id"])
+    assert run["version"] == client.get_skill("text-stats")["latest_version"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, List, Optional, Sequence
 
@@ -28,6 +29,8 @@ _FORMATS = {"openai": to_openai_tool, "anthropic": to_anthropic_tool, "mcp": to_
 #: Versions fetched at once when building a tool list.
 _DETAIL_CONCURRENCY = 8
 _ALL_SKILLS_DEFAULT = 100
+#: The end of a tool name made for a non-ASCII skill name (see ``tool_name_for``).
+_FINGERPRINTED = re.compile(r"_[0-9a-f]{8}$")
 
 
 class SkillRouter:
@@ -135,15 +138,35 @@ class SkillRouter:
     def _execute(
         self, tool_name: str, arguments: Dict[str, Any], files: Optional[Files], timeout_ms: Optional[int]
     ) -> Any:
-        known = self._known.get(tool_name)
-        if known is None and not TOOL_NAME_PATTERN.match(tool_name):
-            return False, f'Unknown tool "{tool_name}"'
-        skill = known.skill if known else tool_name
-        run_input = arguments.get("input") if known and known.wraps_input else arguments
         try:
-            run = self.executor.run(
-                skill, run_input, files=files, version=known.version if known else None, timeout_ms=timeout_ms
-            )
+            tool = self._resolve(tool_name)
+            if tool is None:
+                return False, f'Unknown tool "{tool_name}": no runnable skill has this tool name'
+            run_input = arguments.get("input") if tool.wraps_input else arguments
+            run = self.executor.run(tool.skill, run_input, files=files, version=tool.version, timeout_ms=timeout_ms)
         except OpenSkillsError as error:
             return False, f"{error.title}: {error.detail}" if error.detail else error.title
         return run_outcome(run)
+
+    def _resolve(self, tool_name: str) -> Optional[SkillTool]:
+        """The tool a name stands for: one ``tools()`` handed out, else the skill of that name, else (names of
+        non-ASCII skills carry a fingerprint) the one among all runnable skills, so a router that did not list the
+        tools itself (another process, a later request) routes the same calls."""
+        known = self._known.get(tool_name)
+        if known is not None or not TOOL_NAME_PATTERN.match(tool_name):
+            return known
+        try:
+            skill = self.client.get_skill(tool_name)
+        except OpenSkillsError as error:
+            if error.status != 404:
+                raise
+        else:
+            if skill["runnable"] and skill["latest_version_id"]:
+                tool = skill_tool(self.client.get_version(skill["latest_version_id"]))
+                if tool.name == tool_name:
+                    self._known[tool.name] = tool
+                    return tool
+        if not _FINGERPRINTED.search(tool_name):
+            return None
+        self.skill_tools()
+        return self._known.get(tool_name)
