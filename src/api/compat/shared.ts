@@ -9,7 +9,6 @@ import { type Caller, hasRole } from '../../auth/caller.ts';
 import { bearerAuth } from '../../auth/middleware.ts';
 import { UUID } from '../../db/where.ts';
 import { AppError } from '../../errors.ts';
-import { iso } from '../../schemas.ts';
 import type { Bundle } from '../../skills/bundle.ts';
 import type { Registry } from '../../skills/registry.ts';
 import type { VersionRow } from '../../skills/rows.ts';
@@ -100,8 +99,8 @@ export type VersionLike = Pick<VersionRow, 'id' | 'skill_id' | 'name' | 'descrip
   created_at: Date | string;
 };
 
+/** OpenAI's timestamps: whole Unix seconds. */
 export const unixSeconds = (value: Date | string) => Math.floor(new Date(value).getTime() / 1000);
-export const isoString = (value: Date | string) => iso(value);
 
 /** A path segment naming a skill (id or name) or a version (id, number, label or "latest"). */
 export const refParam = (name: string, description: string) =>

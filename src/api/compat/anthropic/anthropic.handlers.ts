@@ -1,9 +1,10 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { Page } from '../../../db/pagination.ts';
+import { iso } from '../../../schemas.ts';
 import type { SkillSummary } from '../../../skills/schemas.ts';
 import type { AppEnv } from '../../context.ts';
 import { versionZipResponse } from '../../versions/versions.handlers.ts';
-import { findVersionOf, isoString, publishesOnUpload, readUpload, type VersionLike } from '../shared.ts';
+import { findVersionOf, publishesOnUpload, readUpload, type VersionLike } from '../shared.ts';
 import type {
   CreateRoute,
   CreateVersionRoute,
@@ -39,7 +40,7 @@ export const toAnthropicVersion = (version: VersionLike) => ({
   description: version.description,
   version: version.version,
   directory: version.name,
-  created_at: isoString(version.created_at),
+  created_at: iso(version.created_at),
 });
 
 /** Our page (`next_cursor`) as Anthropic's (`has_more`, `next_page`). */
