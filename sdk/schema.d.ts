@@ -4452,6 +4452,11 @@ export interface components {
              * @example 2.7
              */
             score: number;
+            /**
+             * @description How sure the router is that this skill fits, 0-1: the IDF-weighted share of the request's content words the skill has (name/tags/description count fully, body-only words half, typo-close words by their trigram similarity), never above the confidence of a better-ranked result. A ratio, so it reads the same across catalog sizes; below ~0.4 the request is mostly about something the skill does not mention
+             * @example 0.83
+             */
+            confidence: number;
             explain: components["schemas"]["SearchExplain"];
         };
         SearchSkill: {
@@ -4553,6 +4558,48 @@ export interface components {
              * @example 0.42
              */
             trigram_similarity: number | null;
+            /** @description With `explain: true`: the stemmed request words the skill contains, by field */
+            matched_terms?: {
+                /**
+                 * @description In name, tags or description
+                 * @example [
+                 *       "pdf"
+                 *     ]
+                 */
+                fields: string[];
+                /**
+                 * @description In the body field: SKILL.md text, headings, file names, when_to_use
+                 * @example [
+                 *       "form"
+                 *     ]
+                 */
+                body: string[];
+            };
+            /**
+             * @description With `explain: true`: the body chunk whose embedding scored best (null: the description did)
+             * @example 2
+             */
+            vector_chunk?: number | null;
+            /**
+             * @description With `explain: true`: this result's own confidence evidence, before the cap by better results
+             * @example 0.8
+             */
+            evidence?: number;
+            /** @description With `explain: true`: the request's content words and what this skill has of them */
+            words?: {
+                /** @example pdf */
+                word: string;
+                /**
+                 * @description Inverse document frequency in the organisation's skills
+                 * @example 2.3
+                 */
+                idf: number;
+                /**
+                 * @description 1: in name/tags/description; 0.5: only in the body; else trigram similarity (typo) or 0
+                 * @example 1
+                 */
+                credit: number;
+            }[];
         };
         SearchEmbedding: {
             /**
@@ -4607,6 +4654,17 @@ export interface components {
              */
             min_score?: number;
             /**
+             * @description Drop results whose confidence (0-1, see `confidence`) is below this
+             * @example 0.5
+             */
+            min_confidence?: number;
+            /**
+             * @description Add each result's matched words, best body chunk and confidence evidence to its `explain`
+             * @default false
+             * @example true
+             */
+            explain?: boolean;
+            /**
              * @description Signals to rank by; single signals are for evaluation and debugging
              * @default hybrid
              * @example hybrid
@@ -4615,8 +4673,13 @@ export interface components {
             mode?: "hybrid" | "fulltext" | "vector";
         };
         SelectResponse: {
-            /** @description Best first */
+            /** @description Best first; empty when no skill clears `min_confidence` (nothing fits) */
             skills: components["schemas"]["SelectedSkill"][];
+            /**
+             * @description The confidence of the best-ranked skill, chosen or not (null: nothing matched at all)
+             * @example 0.83
+             */
+            best_confidence: number | null;
             embedding: components["schemas"]["SearchEmbedding"];
         };
         /** @description A chosen skill: level-2 details of its latest published version */
@@ -4626,6 +4689,11 @@ export interface components {
              * @example 2.7
              */
             score: number;
+            /**
+             * @description How sure the router is that this skill fits, 0-1: the IDF-weighted share of the request's content words the skill has (name/tags/description count fully, body-only words half, typo-close words by their trigram similarity), never above the confidence of a better-ranked result. A ratio, so it reads the same across catalog sizes; below ~0.4 the request is mostly about something the skill does not mention
+             * @example 0.83
+             */
+            confidence: number;
             version: components["schemas"]["SkillVersion"];
         };
         SkillVersion: components["schemas"]["VersionSummary"] & {
@@ -4838,6 +4906,12 @@ export interface components {
              * @example 3
              */
             max_skills?: number;
+            /**
+             * @description Only skills at least this confident (0-1); none clearing it means no skill fits, and `skills` is empty. Default 0.5
+             * @default 0.5
+             * @example 0.5
+             */
+            min_confidence?: number;
         };
         ImportResult: {
             /** @description One entry per skill folder, in path order */

@@ -53,6 +53,15 @@ export interface HybridSearchRow {
   vector_similarity: number | null;
   trigram_rank: number | null;
   trigram_similarity: number | null;
+  /** Stemmed request words found in name, tags or description; in the body field (see `BODY`). */
+  fields_terms: string[] | null;
+  body_terms: string[] | null;
+  /** Which body chunk gave the vector score (null: the description vector did). */
+  vector_chunk: number | null;
+  /** The evidence behind `confidence` (see `evidenceSql`), before it is capped by better-ranked results. */
+  evidence: number;
+  /** The request's content words with their IDF and the credit this skill gets for each (0-1). */
+  words: { word: string; idf: number; credit: number }[] | null;
 }
 
 /** How many candidates each channel contributes to fusion: enough that a skill ranked low by one signal but high by
@@ -63,6 +72,21 @@ export const RRF_K = 60;
 const HNSW_DIMENSIONS = 1536;
 /** Okapi BM25 defaults (Robertson & Zaragoza); field weights give name and tags three times a description word. */
 const BM25 = { k1: 1.2, b: 0.75, nameWeight: 3, tagWeight: 3, descriptionWeight: 1 } as const;
+/**
+ * The body field (migration 008) in BM25F: its term counts are added to the name/tags/description counts after
+ * each field's own length normalisation, so a long body cannot dilute a short description, and then saturated
+ * once. Weights: `when_to_use` counts like the description; headings and file names half; each body occurrence
+ * 0.1, and at most `bodyTfCap` of them, so a word repeated all over a huge body adds at most one description
+ * mention. Chosen from the published BM25F practice of low body weights, checked on the dev set where any body
+ * weight between 0.05 and 0.2 does about the same and above ~0.3 long bodies start to dominate.
+ */
+export const BODY = { whenToUse: 1, headings: 0.5, fileNames: 0.5, text: 0.1, bodyTfCap: 10 } as const;
+/**
+ * Confidence evidence: a request word found only in a skill's body counts this much (bodies mention many things
+ * in passing); a word found nowhere counts by its trigram similarity to the skill's name/tags/description when at
+ * least `fuzzyFloor` (pg_trgm's word_similarity: typos keep most trigrams, unrelated words share few).
+ */
+export const CONFIDENCE = { bodyOnly: 0.5, fuzzyFloor: 0.5 } as const;
 /**
  * Lucene's CommonTermsQuery idea: words in more than this share of an organisation's versions are not used to find
  * candidates, only to score the candidates the rarer words find (a request of only common words uses them all).
@@ -113,6 +137,8 @@ export function buildHybridSearch(input: HybridSearchInput): { sql: string; para
     ? `sv.embedding::vector(${HNSW_DIMENSIONS}) <=> $2::vector(${HNSW_DIMENSIONS})`
     : 'sv.embedding <=> $2::vector';
   const hnswPredicate = indexed ? ` and vector_dims(sv.embedding) = ${HNSW_DIMENSIONS}` : '';
+  const chunkDistance = distance.replaceAll('sv.embedding', 'c.embedding');
+  const chunkPredicate = hnswPredicate.replaceAll('sv.embedding', 'c.embedding');
   const { k1, b, nameWeight, tagWeight, descriptionWeight } = BM25;
   // With another channel on, trigrams re-score the other channels' candidates instead of searching the table: a
   // GiST nearest-neighbour scan with a sentence-long request costs seconds at 10,000 skills, and the local
@@ -135,6 +161,13 @@ term_df as (
   select q.lexeme, s.df::float8 as df
   from query_terms q left join search_term_stats s on s.org_id = $6 and s.lexeme = q.lexeme
 ),
+query_words as (
+  -- The request's content words as written, one per stemmed lexeme (stopwords have none), for confidence.
+  select lexeme, min(word) as word from (
+    select w.word, (select min(t.lexeme) from unnest(to_tsvector('english', w.word)) as t) as lexeme
+    from regexp_split_to_table(lower($1::text), '[^[:alnum:]]+') as w(word) where w.word <> ''
+  ) x where lexeme is not null group by lexeme
+),
 probe_terms as (
   select lexeme from term_df, stats
   where stats.n is null or coalesce(df, 0) <= greatest(${COMMON_TERM_SHARE} * stats.n, ${COMMON_TERM_MIN_DF})
@@ -147,42 +180,84 @@ query_tsquery as (
           union all select lexeme from query_terms where not exists (select 1 from probe_terms)) t)::tsquery as q
 ),
 matched as materialized (
-  select sv.id, sv.search, length(sv.search)::float8 as dl
+  select sv.id, sv.search, sv.search_body, length(sv.search)::float8 as dl, length(sv.search_body)::float8 as body_dl
   from skill_versions sv, query_tsquery
-  where ${off('fulltext')} and query_tsquery.q is not null and sv.search @@ query_tsquery.q and ${base}
+  where ${off('fulltext')} and query_tsquery.q is not null
+    and (sv.search @@ query_tsquery.q or sv.search_body @@ query_tsquery.q) and ${base}
 ),
 corpus as (
   select coalesce((select n from stats),
-    (select count(*) from skill_versions sv where ${off('fulltext')} and ${base}))::float8 as n,
-    (select avg(dl) from matched) as avgdl
+    (select count(*) from skill_versions sv where ${base}))::float8 as n,
+    (select avg(dl) from matched) as avgdl, (select avg(body_dl) from matched) as body_avgdl
+),
+query_idf as (
+  -- Smooth IDF ln(1 + N/df); a word the organisation's skills never use counts as df 0.5 (rarer than any).
+  select q.word, quote_literal(replace(q.lexeme, '\\', ''))::tsquery as tsq,
+    ln(1 + c.n / greatest(coalesce(d.df, 0), 0.5)) as idf, ln(1 + c.n / 0.5) as unseen_idf
+  from query_words q left join term_df d on d.lexeme = q.lexeme cross join corpus c
+),
+field_postings as (
+  -- BM25F: each field's weighted term count over its own length normalisation (see BODY).
+  select m.id, p.lexeme,
+    (select sum(case w when 'A' then ${nameWeight} when 'B' then ${tagWeight} else ${descriptionWeight} end)
+       from unnest(p.weights) as w)::float8 / (1 - ${b} + ${b} * m.dl / c.avgdl) as tf, false as body
+  from matched m cross join lateral unnest(m.search) as p cross join corpus c
+  where p.lexeme in (select lexeme from query_terms)
+  union all
+  -- The body field's short parts (when_to_use, headings, file names: weights A-C) are read whole; of the body text
+  -- (D), only the request's words are picked out before unnesting (setweight marks them, ts_filter keeps them), so
+  -- a long body costs a copy, not a row per word.
+  select m.id, p.lexeme,
+    (select sum(case w when 'A' then ${BODY.whenToUse} when 'B' then ${BODY.headings} when 'C' then ${BODY.fileNames}
+       else 0 end) from unnest(p.weights) as w)::float8 / (1 - ${b} + ${b} * m.body_dl / c.body_avgdl) as tf, true as body
+  from matched m cross join lateral unnest(ts_filter(m.search_body, '{a,b,c}')) as p cross join corpus c
+  where p.lexeme in (select lexeme from query_terms)
+  union all
+  select m.id, p.lexeme,
+    ${BODY.text} * least(cardinality(p.positions), ${BODY.bodyTfCap})::float8
+      / (1 - ${b} + ${b} * m.body_dl / c.body_avgdl) as tf, true as body
+  from matched m cross join lateral unnest(ts_filter(setweight(ts_filter(m.search_body, '{d}'), 'a',
+    (select array_agg(lexeme) from query_terms)), '{a}')) as p cross join corpus c
 ),
 postings as (
-  -- One row per (skill, matched query term); tf counts each occurrence by the field it is in. The document
-  -- frequency is the organisation's (term statistics) when known, else the count among matched rows.
-  select m.id, m.dl, p.lexeme,
-    (select sum(case w when 'A' then ${nameWeight} when 'B' then ${tagWeight} else ${descriptionWeight} end)
-       from unnest(p.weights) as w)::float8 as tf,
-    greatest(count(*) over (partition by p.lexeme)::float8, coalesce(max(d.df) over (partition by p.lexeme), 0)) as df
-  from matched m cross join lateral unnest(m.search) as p
-  join term_df d on d.lexeme = p.lexeme
+  -- One row per (skill, matched query term). The document frequency is the organisation's (term statistics) when
+  -- known, else the count among matched rows.
+  select f.id, f.lexeme, sum(f.tf) as tf,
+    greatest(count(*) over (partition by f.lexeme)::float8, coalesce(max(max(d.df)) over (partition by f.lexeme), 0)) as df,
+    array_agg(f.body) as fields
+  from field_postings f join term_df d on d.lexeme = f.lexeme
+  group by f.id, f.lexeme
 ),
 fulltext as (
-  select id, score, row_number() over (order by score desc, id) as rank
+  select id, score, row_number() over (order by score desc, id) as rank, fields_terms, body_terms
   from (
-    select p.id, sum(ln(1 + greatest(c.n - p.df + 0.5, 0.5) / (p.df + 0.5))
-      * p.tf * ${k1 + 1} / (p.tf + ${k1} * (1 - ${b} + ${b} * p.dl / c.avgdl))) as score
+    select p.id, sum(ln(1 + greatest(c.n - p.df + 0.5, 0.5) / (p.df + 0.5)) * p.tf * ${k1 + 1} / (p.tf + ${k1})) as score,
+      array_agg(p.lexeme order by p.lexeme) filter (where false = any(p.fields)) as fields_terms,
+      array_agg(p.lexeme order by p.lexeme) filter (where true = any(p.fields)) as body_terms
     from postings p, corpus c group by p.id
   ) s
   order by score desc, id limit $5
 ),
 vector as (
-  select id, 1 - distance as similarity, row_number() over (order by distance, id) as rank
+  -- A skill's vector score is the best of its description vector and its body chunks' vectors (max pooling).
+  select id, similarity, chunk, row_number() over (order by similarity desc, id) as rank
   from (
-    select sv.id, ${distance} as distance
-    from skill_versions sv
-    where ${off('vector')} and $2::vector is not null and sv.embedding_model = $3 and ${base}${hnswPredicate}
-    order by distance limit $5
+    select distinct on (id) id, 1 - distance as similarity, chunk
+    from (
+      (select sv.id, ${distance} as distance, null::int as chunk
+       from skill_versions sv
+       where ${off('vector')} and $2::vector is not null and sv.embedding_model = $3 and ${base}${hnswPredicate}
+       order by distance limit $5)
+      union all
+      (select sv.id, ${chunkDistance} as distance, c.chunk
+       from skill_version_chunks c join skill_versions sv on sv.id = c.version_id
+       where ${off('vector')} and $2::vector is not null and c.embedding_model = $3 and sv.embedding_model = $3
+         and ${base}${chunkPredicate}
+       order by distance limit $5 * 4)
+    ) candidates
+    order by id, distance
   ) v
+  order by similarity desc, id limit $5
 ),
 trigram as (
   select id, similarity, row_number() over (order by similarity desc, id) as rank
@@ -202,21 +277,53 @@ fused as (
     (t.similarity - avg(t.similarity) over ()) / nullif(stddev_pop(t.similarity) over (), 0) as tz,
     f.rank as fulltext_rank, f.score as fulltext_score,
     v.rank as vector_rank, v.similarity as vector_similarity,
-    t.rank as trigram_rank, t.similarity as trigram_similarity
+    t.rank as trigram_rank, t.similarity as trigram_similarity,
+    f.fields_terms, f.body_terms, v.chunk as vector_chunk
   from fulltext f
   full join vector v on v.id = f.id
   full join trigram t on t.id = coalesce(f.id, v.id)
 )
-select sv.id, sv.skill_id, sv.name, sv.version, sv.description, sv.tags, sv.inputs, sv.outputs,
-  (${fusionScore(input.fusion ?? 'zscore')})::float8 as score,
-  fused.fulltext_rank::int, fused.fulltext_score::float8,
-  fused.vector_rank::int, fused.vector_similarity::float8,
-  fused.trigram_rank::int, fused.trigram_similarity::float8
-from (select *, min(fz) over () as fz_min, min(vz) over () as vz_min, min(tz) over () as tz_min from fused) fused
-join skill_versions sv on sv.id = fused.id
-order by score desc, sv.id
-limit $4`;
+select r.*, cov.evidence, cov.words from (
+  select sv.id, sv.skill_id, sv.name, sv.version, sv.description, sv.tags, sv.inputs, sv.outputs,
+    (${fusionScore(input.fusion ?? 'zscore')})::float8 as score,
+    fused.fulltext_rank::int, fused.fulltext_score::float8,
+    fused.vector_rank::int, fused.vector_similarity::float8,
+    fused.trigram_rank::int, fused.trigram_similarity::float8,
+    fused.fields_terms, fused.body_terms, fused.vector_chunk::int
+  from (select *, min(fz) over () as fz_min, min(vz) over () as vz_min, min(tz) over () as tz_min from fused) fused
+  join skill_versions sv on sv.id = fused.id
+  order by score desc, sv.id
+  limit $4
+) r
+join skill_versions sv on sv.id = r.id
+cross join lateral (${evidenceSql()}) cov
+order by r.score desc, r.id`;
   return { sql, params };
+}
+
+/**
+ * The evidence behind a result's confidence: 1 − exp(−Σ credit·idf / idf_unseen) over the request's content words.
+ * A word's credit is 1 when the skill's name, tags or description has it, `CONFIDENCE.bodyOnly` when only its body
+ * field does, its trigram similarity to the name/tags/description when that reaches `CONFIDENCE.fuzzyFloor`
+ * (typos), else 0. idf = ln(1 + N/df) over the organisation's N versions, and idf_unseen = ln(1 + 2N) is the IDF of
+ * a word no skill has, so each matched word counts by how specific it is in this catalog: one fully specific word
+ * gives 0.63, two 0.86, a word half the skills have ~0.2. Words the skill lacks do not lower it, so long requests
+ * full of incidental detail are not punished; requests about something else match only common words and stay low.
+ */
+function evidenceSql(): string {
+  const { bodyOnly, fuzzyFloor } = CONFIDENCE;
+  return `select coalesce(1 - exp(-sum(w.idf * w.credit) / nullif(max(w.unseen_idf), 0)), 0)::float8 as evidence,
+    jsonb_agg(jsonb_build_object('word', w.word, 'idf', round(w.idf::numeric, 3), 'credit', round(w.credit::numeric, 3))
+      order by w.idf desc) as words
+  from (
+    select qi.word, qi.idf, qi.unseen_idf, case
+      when sv.search @@ qi.tsq then 1
+      when coalesce(sv.search_body @@ qi.tsq, false) then ${bodyOnly}
+      else (select case when z.s >= ${fuzzyFloor} then z.s else 0 end
+            from (select word_similarity(qi.word, skill_search_text(sv.name, sv.tags, sv.description))::float8 as s) z)
+    end::float8 as credit
+    from query_idf qi
+  ) w`;
 }
 
 function fusionScore(fusion: Fusion): string {
