@@ -109,7 +109,9 @@ export const COMMON_TERM_MIN_DF = 100;
 export function buildHybridSearch(input: HybridSearchInput): { sql: string; params: unknown[] } {
   const channels = new Set(input.channels ?? ['fulltext', 'vector', 'trigram']);
   if (!Number.isInteger(input.topK) || input.topK < 1) throw new RangeError(`topK must be a positive integer`);
-  const embedding = input.queryEmbedding && channels.has('vector') ? toVectorLiteral(input.queryEmbedding) : null;
+  // A request of stopwords embeds as the zero vector, whose cosine distance is NaN: no vector signal then.
+  const usable = input.queryEmbedding?.some((x) => x !== 0) ?? false;
+  const embedding = usable && channels.has('vector') ? toVectorLiteral(input.queryEmbedding!) : null;
   const params: unknown[] = [
     input.query,
     embedding,
@@ -272,9 +274,7 @@ trigram as (
 ),
 fused as (
   select coalesce(f.id, v.id, t.id) as id,
-    (f.score - avg(f.score) over ()) / nullif(stddev_pop(f.score) over (), 0) as fz,
-    (v.similarity - avg(v.similarity) over ()) / nullif(stddev_pop(v.similarity) over (), 0) as vz,
-    (t.similarity - avg(t.similarity) over ()) / nullif(stddev_pop(t.similarity) over (), 0) as tz,
+    ${zscore('f.score')} as fz, ${zscore('v.similarity')} as vz, ${zscore('t.similarity')} as tz,
     f.rank as fulltext_rank, f.score as fulltext_score,
     v.rank as vector_rank, v.similarity as vector_similarity,
     t.rank as trigram_rank, t.similarity as trigram_similarity,
@@ -290,7 +290,8 @@ select r.*, cov.evidence, cov.words from (
     fused.vector_rank::int, fused.vector_similarity::float8,
     fused.trigram_rank::int, fused.trigram_similarity::float8,
     fused.fields_terms, fused.body_terms, fused.vector_chunk::int
-  from (select *, min(fz) over () as fz_min, min(vz) over () as vz_min, min(tz) over () as tz_min from fused) fused
+  from (select *, least(min(fz) over (), 0) as fz_min, least(min(vz) over (), 0) as vz_min,
+    least(min(tz) over (), 0) as tz_min from fused) fused
   join skill_versions sv on sv.id = fused.id
   order by score desc, sv.id
   limit $4
@@ -324,6 +325,15 @@ function evidenceSql(): string {
     end::float8 as credit
     from query_idf qi
   ) w`;
+}
+
+/**
+ * A channel's score standardised over its candidate list. When the list has one candidate (or all score the same)
+ * there is no spread: being on the list counts 1 and being missing 0, rather than the channel counting for nothing.
+ */
+function zscore(column: string): string {
+  return `case when ${column} is null then null
+    else coalesce((${column} - avg(${column}) over ()) / nullif(stddev_pop(${column}) over (), 0), 1) end`;
 }
 
 function fusionScore(fusion: Fusion): string {
