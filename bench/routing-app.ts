@@ -65,13 +65,13 @@ export async function openApp(
 export type BenchApp = Awaited<ReturnType<typeof openApp>>;
 
 /** The dev catalog and the example skills, with or without their bodies (and, for examples, their other files). */
-export async function uploadCatalog(app: BenchApp, withBodies: boolean) {
+export async function uploadCatalog(app: BenchApp, withBodies: boolean, examples = true) {
   for (const skill of dev.catalog) {
     const body = withBodies ? (dev.bodies[skill.name] ?? '') : '';
     const md = `---\nname: ${quote(skill.name)}\ndescription: ${quote(skill.description)}\ntags: ${quote(skill.tags)}\nversion: "1.0.0"\n---\n${body}\n`;
     await app.upload(skill.name, zipSync({ [`${skill.name}/SKILL.md`]: new TextEncoder().encode(md) }));
   }
-  for (const dir of exampleDirs()) {
+  for (const dir of examples ? exampleDirs() : []) {
     const packed = await packSkillDir(dir, { bundleDeps: 'auto' });
     if (withBodies) {
       await app.upload(packed.folder, packed.zip);

@@ -8,6 +8,7 @@
  * 10,000 and 100,000 synthetic skills (with bodies; inserted with SQL, embedded locally) and prints search latency.
  *
  * Usage: npm run bench:routing -- [--postgres postgres://...] [--scale] [--pglite-max 10000] [--backends pglite,postgres]
+ *   [--dev-only]  (the dev catalog alone, without the example skills: comparable with figures before bodies)
  *   [--no-query-idf]  (the local embedder without query-side IDF: requests embedded like skills, for comparison)
  * PostgreSQL runs too when --postgres or TEST_DATABASE_URL is given (a scratch database is created and dropped).
  */
@@ -33,6 +34,7 @@ const { values: args } = parseArgs({
     'pglite-max': { type: 'string', default: '10000' },
     backends: { type: 'string', default: 'pglite,postgres' },
     'no-query-idf': { type: 'boolean', default: false },
+    'dev-only': { type: 'boolean', default: false },
   },
 });
 
@@ -48,11 +50,11 @@ async function bench(kind: 'pglite' | 'postgres') {
   for (const withBodies of [false, true]) {
     const app = await openApp(kind, { postgresUrl, noQueryIdf: args['no-query-idf'] });
     let started = performance.now();
-    await uploadCatalog(app, withBodies);
+    await uploadCatalog(app, withBodies, !args['dev-only']);
     const uploadMs = performance.now() - started;
     started = performance.now();
     await app.indexer.idle();
-    const skills = dev.catalog.length + exampleDirs().length;
+    const skills = dev.catalog.length + (args['dev-only'] ? 0 : exampleDirs().length);
     console.log(
       `\n${kind}, skills ${withBodies ? 'WITH' : 'WITHOUT'} their bodies: ${skills} skills uploaded through the API in ` +
         `${uploadMs.toFixed(0)} ms, indexed ${(performance.now() - started).toFixed(0)} ms later; embedder ` +
@@ -67,14 +69,17 @@ async function bench(kind: 'pglite' | 'postgres') {
         `dev(${dev.queries.length})  ${mode.padEnd(9)}  ${f3(r.top1)}  ${f3(r.top3)}  ${f3(r.mrr)}  ${f1(r.p50)}  ${f1(r.p95)}`,
       );
     }
-    const held = await scoreRanking(heldOut.queries, (q) => rankWith(app, 'hybrid', q));
-    console.log(
-      `held(${heldOut.queries.length})  hybrid     ${f3(held.top1)}  ${f3(held.top3)}  ${f3(held.mrr)}  ${f1(held.p50)}  ${f1(held.p95)}`,
-    );
+    // The held-out requests are for the example skills, so they need them in the catalog.
+    const held = args['dev-only'] ? undefined : await scoreRanking(heldOut.queries, (q) => rankWith(app, 'hybrid', q));
+    if (held) {
+      console.log(
+        `held(${heldOut.queries.length})  hybrid     ${f3(held.top1)}  ${f3(held.top3)}  ${f3(held.mrr)}  ${f1(held.p50)}  ${f1(held.p95)}`,
+      );
+    }
     if (withBodies) {
-      const off = (await scoreRanking([], async () => [])).ranked;
+      const off: Ranked[] = [];
       for (const q of heldOut.offTopic) off.push(await rankWith(app, 'hybrid', q));
-      printSelect(hybrid, held.ranked, off);
+      printSelect(hybrid, held?.ranked, off);
       if (args.scale) await scale(kind, app);
     }
     await app.close();
@@ -82,18 +87,19 @@ async function bench(kind: 'pglite' | 'postgres') {
 }
 
 /** Select at a few thresholds (the default marked): what it keeps of real requests, what it refuses off-topic. */
-function printSelect(devRanked: Ranked[], heldRanked: Ranked[], off: Ranked[]) {
+function printSelect(devRanked: Ranked[], heldRanked: Ranked[] | undefined, off: Ranked[]) {
   console.log(`select (top-1 counts an abstention as a miss; off-topic: ${off.length} requests of ours)`);
   console.log(
     'min_confidence  off-topic abstained  dev abstained  dev select top-1  held abstained  held select top-1',
   );
   for (const threshold of [0.3, 0.4, DEFAULT_MIN_CONFIDENCE, 0.6, 0.7].sort()) {
     const d = scoreSelect(threshold, dev.queries, devRanked, off);
-    const h = scoreSelect(threshold, heldOut.queries, heldRanked, off);
+    const h = heldRanked ? scoreSelect(threshold, heldOut.queries, heldRanked, off) : undefined;
     const mark = threshold === DEFAULT_MIN_CONFIDENCE ? ' (default)' : '';
     console.log(
       `${`${threshold}${mark}`.padEnd(14)}  ${f3(d.offTopicAbstention).padStart(19)}  ${f3(d.realAbstention).padStart(13)}  ` +
-        `${f3(d.selectTop1).padStart(16)}  ${f3(h.realAbstention).padStart(14)}  ${f3(h.selectTop1).padStart(17)}`,
+        `${f3(d.selectTop1).padStart(16)}  ${h ? f3(h.realAbstention).padStart(14) : '-'.padStart(14)}  ` +
+        `${h ? f3(h.selectTop1).padStart(17) : '-'.padStart(17)}`,
     );
   }
 }

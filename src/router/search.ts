@@ -212,17 +212,17 @@ export type SearchService = ReturnType<typeof createSearchService>;
 
 /**
  * Each result's confidence: its evidence (how many of the request's specific words it has, see `evidenceSql` in
- * search-sql.ts), raised to the evidence of any result ranked below it, so confidence never rises as the score
- * falls: the router never calls a result less sure than one it ranks lower. Rounded to 3 decimals.
+ * search-sql.ts), capped by the confidence of every better-ranked result, so confidence never rises as the score
+ * falls. Capping rather than raising keeps the top result's confidence its own: raising it to the best evidence
+ * among ten results made off-topic requests look answerable (one of ten skills always shares a word or two).
+ * Rounded to 3 decimals.
  */
 export function confidences(rows: readonly { evidence: number }[]): number[] {
-  const out = new Array<number>(rows.length);
-  let floor = 0;
-  for (let i = rows.length - 1; i >= 0; i--) {
-    floor = Math.max(floor, Math.max(0, Math.min(1, Number(rows[i]!.evidence) || 0)));
-    out[i] = Math.round(floor * 1000) / 1000;
-  }
-  return out;
+  let cap = 1;
+  return rows.map((row) => {
+    cap = Math.min(cap, Math.max(0, Math.min(1, Number(row.evidence) || 0)));
+    return Math.round(cap * 1000) / 1000;
+  });
 }
 
 function toHit(row: HybridSearchRow, confidence: number, explain: boolean): SearchHit {

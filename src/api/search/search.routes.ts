@@ -130,10 +130,11 @@ const confidence = z
   .max(1)
   .openapi({
     description:
-      "How sure the router is that this skill fits, 0-1: the IDF-weighted share of the request's content words the " +
-      'skill has (name/tags/description count fully, body-only words half, typo-close words by their trigram ' +
-      'similarity), never above the confidence of a better-ranked result. A ratio, so it reads the same across ' +
-      'catalog sizes; below ~0.4 the request is mostly about something the skill does not mention',
+      'How sure the router is that this skill fits, 0-1: 1 - exp(-sum(credit * idf) / idf_unseen) over the ' +
+      "request's content words; credit is 1 for a word in name/tags/description, 0.5 for one only in the body, the " +
+      'trigram similarity for a near-typo, and idf_unseen is the IDF of a word no skill has. One fully specific ' +
+      'word gives 0.63, two 0.86; words common in the catalog add little. Capped by the confidence of every ' +
+      'better-ranked result',
     example: 0.83,
   });
 
