@@ -160,8 +160,9 @@ stats as (
   select (select df from search_term_stats where org_id = $6 and lexeme = '')::float8 as n
 ),
 term_df as (
-  select q.lexeme, s.df::float8 as df
-  from query_terms q left join search_term_stats s on s.org_id = $6 and s.lexeme = q.lexeme
+  -- One primary-key probe per request word (a join let the planner read every statistic of the organisation).
+  select q.lexeme, (select s.df from search_term_stats s where s.org_id = $6 and s.lexeme = q.lexeme)::float8 as df
+  from query_terms q
 ),
 query_words as (
   -- The request's content words as written, one per stemmed lexeme (stopwords have none), for confidence.
