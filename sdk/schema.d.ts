@@ -5234,6 +5234,19 @@ export interface components {
                  * @example 1
                  */
                 rank: number | null;
+                /**
+                 * @description The router's confidence in the skill for this request (null: not among the results)
+                 * @example 0.86
+                 */
+                confidence: number | null;
+                /**
+                 * @description The request's stemmed words the skill has (name, tags, description or body): why it matched
+                 * @example [
+                 *       "merg",
+                 *       "pdf"
+                 *     ]
+                 */
+                matched: string[];
                 passed: boolean;
             }[];
             /** @description Should-trigger requests that ranked the skill first */
