@@ -7,7 +7,7 @@
  * confidence thresholds: abstention on off-topic requests, abstention and top-1 on real ones. `--scale` then adds
  * 10,000 and 100,000 synthetic skills (with bodies; inserted with SQL, embedded locally) and prints search latency.
  *
- * Usage: npm run bench:routing -- [--postgres postgres://...] [--scale] [--pglite-max 10000] [--backends pglite,postgres]
+ * Usage: npm run bench:routing -- [--postgres postgres://...] [--scale 10000,100000] [--pglite-max 10000] [--backends pglite,postgres]
  *   [--dev-only]  (the dev catalog alone, without the example skills: comparable with figures before bodies)
  *   [--no-query-idf]  (the local embedder without query-side IDF: requests embedded like skills, for comparison)
  * PostgreSQL runs too when --postgres or TEST_DATABASE_URL is given (a scratch database is created and dropped).
@@ -30,7 +30,7 @@ import { percentile } from './stats.ts';
 const { values: args } = parseArgs({
   options: {
     postgres: { type: 'string' },
-    scale: { type: 'boolean', default: false },
+    scale: { type: 'string', default: '' },
     'pglite-max': { type: 'string', default: '10000' },
     backends: { type: 'string', default: 'pglite,postgres' },
     'no-query-idf': { type: 'boolean', default: false },
@@ -80,7 +80,7 @@ async function bench(kind: 'pglite' | 'postgres') {
       const off: Ranked[] = [];
       for (const q of heldOut.offTopic) off.push(await rankWith(app, 'hybrid', q));
       printSelect(hybrid, held?.ranked, off);
-      if (args.scale) await scale(kind, app);
+      if (args.scale) await scale(kind, app, args.scale.split(',').map(Number));
     }
     await app.close();
   }
@@ -104,9 +104,9 @@ function printSelect(devRanked: Ranked[], heldRanked: Ranked[] | undefined, off:
   }
 }
 
-async function scale(kind: 'pglite' | 'postgres', app: BenchApp) {
+async function scale(kind: 'pglite' | 'postgres', app: BenchApp, sizes: number[]) {
   const cap = kind === 'pglite' ? Number(args['pglite-max']) : Number.POSITIVE_INFINITY;
-  for (const size of [10_000, 100_000]) {
+  for (const size of sizes) {
     if (size > cap) {
       console.log(
         `${kind} @ ${size}: skipped — inserting and indexing ${size} skills in embedded PGlite takes well over a few ` +

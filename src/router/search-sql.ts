@@ -86,6 +86,8 @@ export const BODY = { whenToUse: 1, headings: 0.5, fileNames: 0.5, text: 0.1, bo
  * in passing); a word found nowhere counts by its trigram similarity to the skill's name/tags/description when at
  * least `fuzzyFloor` (pg_trgm's word_similarity: typos keep most trigrams, unrelated words share few).
  */
+/** No cap on a field's term count (tsvector keeps at most 256 positions per word anyway). */
+const UNCAPPED = 256;
 export const CONFIDENCE = { bodyOnly: 0.5, fuzzyFloor: 0.5 } as const;
 /**
  * Lucene's CommonTermsQuery idea: words in more than this share of an organisation's versions are not used to find
@@ -199,28 +201,25 @@ query_idf as (
     ln(1 + c.n / greatest(coalesce(d.df, 0), 0.5)) as idf, ln(1 + c.n / 0.5) as unseen_idf
   from query_words q left join term_df d on d.lexeme = q.lexeme cross join corpus c
 ),
+query_lexemes as (select array_agg(lexeme) as lexemes from query_terms),
 field_postings as (
-  -- BM25F: each field's weighted term count over its own length normalisation (see BODY).
-  select m.id, p.lexeme,
-    (select sum(case w when 'A' then ${nameWeight} when 'B' then ${tagWeight} else ${descriptionWeight} end)
-       from unnest(p.weights) as w)::float8 / (1 - ${b} + ${b} * m.dl / c.avgdl) as tf, false as body
-  from matched m cross join lateral unnest(m.search) as p cross join corpus c
-  where p.lexeme in (select lexeme from query_terms)
-  union all
-  -- The body field's short parts (when_to_use, headings, file names: weights A-C) are read whole; of the body text
-  -- (D), only the request's words are picked out before unnesting (setweight marks them, ts_filter keeps them), so
-  -- a long body costs a copy, not a row per word.
-  select m.id, p.lexeme,
-    (select sum(case w when 'A' then ${BODY.whenToUse} when 'B' then ${BODY.headings} when 'C' then ${BODY.fileNames}
-       else 0 end) from unnest(p.weights) as w)::float8 / (1 - ${b} + ${b} * m.body_dl / c.body_avgdl) as tf, true as body
-  from matched m cross join lateral unnest(ts_filter(m.search_body, '{a,b,c}')) as p cross join corpus c
-  where p.lexeme in (select lexeme from query_terms)
-  union all
-  select m.id, p.lexeme,
-    ${BODY.text} * least(cardinality(p.positions), ${BODY.bodyTfCap})::float8
-      / (1 - ${b} + ${b} * m.body_dl / c.body_avgdl) as tf, true as body
-  from matched m cross join lateral unnest(ts_filter(setweight(ts_filter(m.search_body, '{d}'), 'a',
-    (select array_agg(lexeme) from query_terms)), '{a}')) as p cross join corpus c
+  -- BM25F: each field's weighted term count over its own length normalisation (see BODY). A field is one weight
+  -- class of a tsvector; of it, only the request's words are picked out before unnesting (setweight marks them with
+  -- another class, ts_filter keeps them), so a long body costs a few copies in C, not a row per word.
+  select m.id, p.lexeme, f.body,
+    f.weight * least(cardinality(p.positions), f.cap)::float8
+      / (1 - ${b} + ${b} * case when f.body then m.body_dl / c.body_avgdl else m.dl / c.avgdl end) as tf
+  from matched m cross join corpus c cross join query_lexemes q
+  cross join (values
+    (false, '{a}'::"char"[], 'd'::"char", ${nameWeight}::float8, ${UNCAPPED}),
+    (false, '{b}', 'd', ${tagWeight}, ${UNCAPPED}),
+    (false, '{c}', 'd', ${descriptionWeight}, ${UNCAPPED}),
+    (true, '{a}', 'd', ${BODY.whenToUse}, ${UNCAPPED}),
+    (true, '{b}', 'd', ${BODY.headings}, ${UNCAPPED}),
+    (true, '{c}', 'd', ${BODY.fileNames}, ${UNCAPPED}),
+    (true, '{d}', 'a', ${BODY.text}, ${BODY.bodyTfCap})) as f(body, class, mark, weight, cap)
+  cross join lateral unnest(ts_filter(setweight(ts_filter(case when f.body then m.search_body else m.search end,
+    f.class), f.mark, q.lexemes), array[f.mark])) as p
 ),
 postings as (
   -- One row per (skill, matched query term). The document frequency is the organisation's (term statistics) when
@@ -247,16 +246,31 @@ vector as (
   from (
     select distinct on (id) id, 1 - distance as similarity, chunk
     from (
-      (select sv.id, ${distance} as distance, null::int as chunk
-       from skill_versions sv
-       where ${off('vector')} and $2::vector is not null and sv.embedding_model = $3 and ${base}${hnswPredicate}
-       order by distance limit $5)
+      (select h.id, h.distance, null::int as chunk
+       from (
+         -- Nearest first over the table with no other condition than the index's, so the HNSW index serves the
+         -- order (with the visibility conditions inside, the planner scanned every row); they are checked after.
+         select sv.id, ${distance} as distance
+         from skill_versions sv
+         where ${off('vector')} and $2::vector is not null and sv.embedding_model = $3
+           and ($6::text is null or sv.org_id = $6)${hnswPredicate}
+         order by distance limit $5
+       ) h
+       join skill_versions sv on sv.id = h.id
+       where ${base})
       union all
-      (select sv.id, ${chunkDistance} as distance, c.chunk
-       from skill_version_chunks c join skill_versions sv on sv.id = c.version_id
-       where ${off('vector')} and $2::vector is not null and c.embedding_model = $3 and sv.embedding_model = $3
-         and ${base}${chunkPredicate}
-       order by distance limit $5 * 4)
+      (select c.version_id as id, c.distance, c.chunk
+       from (
+         -- The chunks table alone, nearest first, so its HNSW index serves the order; the version conditions are
+         -- checked on what it returns.
+         select c.version_id, c.chunk, ${chunkDistance} as distance
+         from skill_version_chunks c
+         where ${off('vector')} and $2::vector is not null and c.embedding_model = $3
+           and ($6::text is null or c.org_id = $6)${chunkPredicate}
+         order by distance limit $5
+       ) c
+       join skill_versions sv on sv.id = c.version_id
+       where sv.embedding_model = $3 and ${base})
     ) candidates
     order by id, distance
   ) v
