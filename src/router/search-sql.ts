@@ -1,3 +1,4 @@
+import { evidenceSql } from './confidence.ts';
 import { toVectorLiteral } from './embedder.ts';
 
 /** A WHERE condition over `skill_versions sv`, with its own `$1..$n` placeholders (renumbered when combined). */
@@ -81,14 +82,8 @@ const BM25 = { k1: 1.2, b: 0.75, nameWeight: 3, tagWeight: 3, descriptionWeight:
  * weight between 0.05 and 0.2 does about the same and above ~0.3 long bodies start to dominate.
  */
 export const BODY = { whenToUse: 1, headings: 0.5, fileNames: 0.5, text: 0.1, bodyTfCap: 10 } as const;
-/**
- * Confidence evidence: a request word found only in a skill's body counts this much (bodies mention many things
- * in passing); a word found nowhere counts by its trigram similarity to the skill's name/tags/description when at
- * least `fuzzyFloor` (pg_trgm's word_similarity: typos keep most trigrams, unrelated words share few).
- */
 /** No cap on a field's term count (tsvector keeps at most 256 positions per word anyway). */
 const UNCAPPED = 256;
-export const CONFIDENCE = { bodyOnly: 0.5, fuzzyFloor: 0.5 } as const;
 /**
  * Lucene's CommonTermsQuery idea: words in more than this share of an organisation's versions are not used to find
  * candidates, only to score the candidates the rarer words find (a request of only common words uses them all).
@@ -315,31 +310,6 @@ join skill_versions sv on sv.id = r.id
 cross join lateral (${evidenceSql()}) cov
 order by r.score desc, r.id`;
   return { sql, params };
-}
-
-/**
- * The evidence behind a result's confidence: 1 − exp(−Σ credit·idf / idf_unseen) over the request's content words.
- * A word's credit is 1 when the skill's name, tags or description has it, `CONFIDENCE.bodyOnly` when only its body
- * field does, its trigram similarity to the name/tags/description when that reaches `CONFIDENCE.fuzzyFloor`
- * (typos), else 0. idf = ln(1 + N/df) over the organisation's N versions, and idf_unseen = ln(1 + 2N) is the IDF of
- * a word no skill has, so each matched word counts by how specific it is in this catalog: one fully specific word
- * gives 0.63, two 0.86, a word half the skills have ~0.2. Words the skill lacks do not lower it, so long requests
- * full of incidental detail are not punished; requests about something else match only common words and stay low.
- */
-function evidenceSql(): string {
-  const { bodyOnly, fuzzyFloor } = CONFIDENCE;
-  return `select coalesce(1 - exp(-sum(w.idf * w.credit) / nullif(max(w.unseen_idf), 0)), 0)::float8 as evidence,
-    jsonb_agg(jsonb_build_object('word', w.word, 'idf', round(w.idf::numeric, 3), 'credit', round(w.credit::numeric, 3))
-      order by w.idf desc) as words
-  from (
-    select qi.word, qi.idf, qi.unseen_idf, case
-      when sv.search @@ qi.tsq then 1
-      when coalesce(sv.search_body @@ qi.tsq, false) then ${bodyOnly}
-      else (select case when z.s >= ${fuzzyFloor} then z.s else 0 end
-            from (select word_similarity(qi.word, skill_search_text(sv.name, sv.tags, sv.description))::float8 as s) z)
-    end::float8 as credit
-    from query_idf qi
-  ) w`;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { IoField } from '../skills/manifest.ts';
 import { LATEST_VERSION_ORDER } from '../skills/sql.ts';
 import { skillVisible, versionVisible, viewer } from '../skills/visibility.ts';
 import type { Logger } from '../telemetry/logger.ts';
+import { confidences } from './confidence.ts';
 import type { Embedder } from './embedder.ts';
 import { buildHybridSearch, type HybridSearchRow, type SearchChannel, type SqlFragment } from './search-sql.ts';
 import { featureDf } from './term-stats.ts';
@@ -209,21 +210,6 @@ export function createSearchService(deps: SearchDeps) {
 }
 
 export type SearchService = ReturnType<typeof createSearchService>;
-
-/**
- * Each result's confidence: its evidence (how many of the request's specific words it has, see `evidenceSql` in
- * search-sql.ts), capped by the confidence of every better-ranked result, so confidence never rises as the score
- * falls. Capping rather than raising keeps the top result's confidence its own: raising it to the best evidence
- * among ten results made off-topic requests look answerable (one of ten skills always shares a word or two).
- * Rounded to 3 decimals.
- */
-export function confidences(rows: readonly { evidence: number }[]): number[] {
-  let cap = 1;
-  return rows.map((row) => {
-    cap = Math.min(cap, Math.max(0, Math.min(1, Number(row.evidence) || 0)));
-    return Math.round(cap * 1000) / 1000;
-  });
-}
 
 function toHit(row: HybridSearchRow, confidence: number, explain: boolean): SearchHit {
   return {
