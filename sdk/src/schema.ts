@@ -6472,6 +6472,11 @@ export interface components {
              * @example 2.7
              */
             score: number;
+            /**
+             * @description How sure the router is that this skill fits, 0-1: 1 - exp(-sum(credit * idf) / idf_unseen) over the request's content words; credit is 1 for a word in name/tags/description, 0.5 for one only in the body, the trigram similarity for a near-typo, and idf_unseen is the IDF of a word no skill has. One fully specific word gives 0.63, two 0.86; words common in the catalog add little. Capped by the confidence of every better-ranked result
+             * @example 0.83
+             */
+            confidence: number;
             explain: components["schemas"]["SearchExplain"];
         };
         SearchSkill: {
@@ -6573,6 +6578,48 @@ export interface components {
              * @example 0.42
              */
             trigram_similarity: number | null;
+            /** @description With `explain: true`: the stemmed request words the skill contains, by field */
+            matched_terms?: {
+                /**
+                 * @description In name, tags or description
+                 * @example [
+                 *       "pdf"
+                 *     ]
+                 */
+                fields: string[];
+                /**
+                 * @description In the body field: SKILL.md text, headings, file names, when_to_use
+                 * @example [
+                 *       "form"
+                 *     ]
+                 */
+                body: string[];
+            };
+            /**
+             * @description With `explain: true`: the body chunk whose embedding scored best (null: the description did)
+             * @example 2
+             */
+            vector_chunk?: number | null;
+            /**
+             * @description With `explain: true`: this result's own confidence evidence, before the cap by better results
+             * @example 0.8
+             */
+            evidence?: number;
+            /** @description With `explain: true`: the request's content words and what this skill has of them */
+            words?: {
+                /** @example pdf */
+                word: string;
+                /**
+                 * @description Inverse document frequency in the organisation's skills
+                 * @example 2.3
+                 */
+                idf: number;
+                /**
+                 * @description 1: in name/tags/description; 0.5: only in the body; else trigram similarity (typo) or 0
+                 * @example 1
+                 */
+                credit: number;
+            }[];
         };
         SearchEmbedding: {
             /**
@@ -6627,6 +6674,17 @@ export interface components {
              */
             min_score?: number;
             /**
+             * @description Drop results whose confidence (0-1, see `confidence`) is below this
+             * @example 0.5
+             */
+            min_confidence?: number;
+            /**
+             * @description Add each result's matched words, best body chunk and confidence evidence to its `explain`
+             * @default false
+             * @example true
+             */
+            explain?: boolean;
+            /**
              * @description Signals to rank by; single signals are for evaluation and debugging
              * @default hybrid
              * @example hybrid
@@ -6635,8 +6693,13 @@ export interface components {
             mode?: "hybrid" | "fulltext" | "vector";
         };
         SelectResponse: {
-            /** @description Best first */
+            /** @description Best first; empty when no skill clears `min_confidence` (nothing fits) */
             skills: components["schemas"]["SelectedSkill"][];
+            /**
+             * @description The confidence of the best-ranked skill, chosen or not (null: nothing matched at all)
+             * @example 0.83
+             */
+            best_confidence: number | null;
             embedding: components["schemas"]["SearchEmbedding"];
         };
         /** @description A chosen skill: level-2 details of its latest published version */
@@ -6646,6 +6709,11 @@ export interface components {
              * @example 2.7
              */
             score: number;
+            /**
+             * @description How sure the router is that this skill fits, 0-1: 1 - exp(-sum(credit * idf) / idf_unseen) over the request's content words; credit is 1 for a word in name/tags/description, 0.5 for one only in the body, the trigram similarity for a near-typo, and idf_unseen is the IDF of a word no skill has. One fully specific word gives 0.63, two 0.86; words common in the catalog add little. Capped by the confidence of every better-ranked result
+             * @example 0.83
+             */
+            confidence: number;
             version: components["schemas"]["SkillVersion"];
         };
         SkillVersion: components["schemas"]["VersionSummary"] & {
@@ -6858,6 +6926,12 @@ export interface components {
              * @example 3
              */
             max_skills?: number;
+            /**
+             * @description Only skills at least this confident (0-1); none clearing it means no skill fits, and `skills` is empty. Default 0.5
+             * @default 0.5
+             * @example 0.5
+             */
+            min_confidence?: number;
         };
         ImportResult: {
             /** @description One entry per skill folder, in path order */
@@ -7185,6 +7259,19 @@ export interface components {
                  * @example 1
                  */
                 rank: number | null;
+                /**
+                 * @description The router's confidence in the skill for this request (null: not among the results)
+                 * @example 0.86
+                 */
+                confidence: number | null;
+                /**
+                 * @description The request's stemmed words the skill has (name, tags, description or body): why it matched
+                 * @example [
+                 *       "merg",
+                 *       "pdf"
+                 *     ]
+                 */
+                matched: string[];
                 passed: boolean;
             }[];
             /** @description Should-trigger requests that ranked the skill first */

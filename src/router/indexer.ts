@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import type { Logger } from '../telemetry/logger.ts';
+import { chunkBody } from './chunks.ts';
 import { type Embedder, toVectorLiteral } from './embedder.ts';
 import { addToTermStats, refreshTermStats } from './term-stats.ts';
 import { skillSearchText } from './text.ts';
@@ -31,22 +32,65 @@ export interface Indexer {
 
 interface VersionText {
   id: string;
+  org_id: string;
   name: string;
   description: string;
   tags: string[];
+  instructions: string;
+  when_to_use: string;
 }
+
+/** What the indexer reads of a version (the body cut as the full-text body field cuts it, migration 008). */
+const VERSION_TEXT = `id, org_id, name, description, tags, left(instructions, 20000) as instructions,
+  coalesce(metadata #>> '{front_matter,when_to_use}', metadata #>> '{front_matter,metadata,when_to_use}', '') as when_to_use`;
 
 const MAX_RETRY_MS = 5 * 60_000;
 
-/** Embeds the given versions with `embedder` and stores each vector with the embedder's key. */
+/**
+ * Embeds the given versions with `embedder`: the description text into `skill_versions.embedding`, the body's
+ * chunks into `skill_version_chunks`. The version's `embedding_model` is written last, so a batch cut short is
+ * redone by the next catch-up.
+ */
 async function embedVersions(db: Queryable, embedder: Embedder, rows: readonly VersionText[]): Promise<void> {
   if (rows.length === 0) return;
-  const vectors = await embedder.embed(rows.map(skillSearchText));
+  const chunks = rows.flatMap((row) =>
+    chunkBody(row.instructions).map((text, chunk) => ({
+      id: row.id,
+      org: row.org_id,
+      chunk,
+      text: chunkText(row, text),
+    })),
+  );
+  const vectors = await embedder.embed([
+    ...rows.map((row) => skillSearchText({ ...row, whenToUse: row.when_to_use })),
+    ...chunks.map((c) => c.text),
+  ]);
+  const ids = rows.map((r) => r.id);
+  await db.query('delete from skill_version_chunks where version_id = any($1::uuid[])', [ids]);
+  if (chunks.length > 0) {
+    await db.query(
+      `insert into skill_version_chunks (version_id, chunk, org_id, embedding, embedding_model)
+       select u.id, u.chunk, u.org, u.embedding::vector, $5
+       from unnest($1::uuid[], $2::int[], $3::text[], $4::text[]) as u(id, chunk, org, embedding)`,
+      [
+        chunks.map((c) => c.id),
+        chunks.map((c) => c.chunk),
+        chunks.map((c) => c.org),
+        vectors.slice(rows.length).map(toVectorLiteral),
+        embedder.key,
+      ],
+    );
+  }
   await db.query(
     `update skill_versions sv set embedding = u.embedding::vector, embedding_model = $3
      from unnest($1::uuid[], $2::text[]) as u(id, embedding) where sv.id = u.id`,
-    [rows.map((r) => r.id), vectors.map(toVectorLiteral), embedder.key],
+    [ids, vectors.slice(0, rows.length).map(toVectorLiteral), embedder.key],
   );
+}
+
+/** A chunk is embedded with the skill's name in front, so a section that never names its subject still has one. */
+function chunkText(row: VersionText, chunk: string): string {
+  return `${row.name.replace(/[-_]+/g, ' ')}. ${chunk}`;
 }
 
 /**
@@ -72,7 +116,7 @@ export async function reindex(deps: IndexerDeps & { all?: boolean; shouldStop?: 
   let after = '00000000-0000-0000-0000-000000000000';
   while (done < total && !deps.shouldStop?.()) {
     const rows = await db.query<VersionText>(
-      `select id, name, description, tags from skill_versions where (${stale}) and id > $2 order by id limit $3`,
+      `select ${VERSION_TEXT} from skill_versions where (${stale}) and id > $2 order by id limit $3`,
       [embedder.key, after, batchSize],
     );
     if (rows.length === 0) break;
@@ -113,7 +157,7 @@ export function createIndexer(deps: IndexerDeps): Indexer {
       for (const id of ids) pending.delete(id);
       try {
         const rows = await db.query<VersionText>(
-          'select id, name, description, tags from skill_versions where id = any($1::uuid[])',
+          `select ${VERSION_TEXT} from skill_versions where id = any($1::uuid[])`,
           [ids],
         );
         await embedVersions(db, embedder, rows);

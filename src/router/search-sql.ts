@@ -1,3 +1,4 @@
+import { evidenceSql } from './confidence.ts';
 import { toVectorLiteral } from './embedder.ts';
 
 /** A WHERE condition over `skill_versions sv`, with its own `$1..$n` placeholders (renumbered when combined). */
@@ -53,6 +54,15 @@ export interface HybridSearchRow {
   vector_similarity: number | null;
   trigram_rank: number | null;
   trigram_similarity: number | null;
+  /** Stemmed request words found in name, tags or description; in the body field (see `BODY`). */
+  fields_terms: string[] | null;
+  body_terms: string[] | null;
+  /** Which body chunk gave the vector score (null: the description vector did). */
+  vector_chunk: number | null;
+  /** The evidence behind `confidence` (see `evidenceSql`), before it is capped by better-ranked results. */
+  evidence: number;
+  /** The request's content words with their IDF and the credit this skill gets for each (0-1). */
+  words: { word: string; idf: number; credit: number }[] | null;
 }
 
 /** How many candidates each channel contributes to fusion: enough that a skill ranked low by one signal but high by
@@ -63,6 +73,17 @@ export const RRF_K = 60;
 const HNSW_DIMENSIONS = 1536;
 /** Okapi BM25 defaults (Robertson & Zaragoza); field weights give name and tags three times a description word. */
 const BM25 = { k1: 1.2, b: 0.75, nameWeight: 3, tagWeight: 3, descriptionWeight: 1 } as const;
+/**
+ * The body field (migration 008) in BM25F: its term counts are added to the name/tags/description counts after
+ * each field's own length normalisation, so a long body cannot dilute a short description, and then saturated
+ * once. Weights: `when_to_use` counts like the description; headings and file names half; each body occurrence
+ * 0.1, and at most `bodyTfCap` of them, so a word repeated all over a huge body adds at most one description
+ * mention. Chosen from the published BM25F practice of low body weights, checked on the dev set where any body
+ * weight between 0.05 and 0.2 does about the same and above ~0.3 long bodies start to dominate.
+ */
+export const BODY = { whenToUse: 1, headings: 0.5, fileNames: 0.5, text: 0.1, bodyTfCap: 10 } as const;
+/** No cap on a field's term count (tsvector keeps at most 256 positions per word anyway). */
+const UNCAPPED = 256;
 /**
  * Lucene's CommonTermsQuery idea: words in more than this share of an organisation's versions are not used to find
  * candidates, only to score the candidates the rarer words find (a request of only common words uses them all).
@@ -85,7 +106,9 @@ export const COMMON_TERM_MIN_DF = 100;
 export function buildHybridSearch(input: HybridSearchInput): { sql: string; params: unknown[] } {
   const channels = new Set(input.channels ?? ['fulltext', 'vector', 'trigram']);
   if (!Number.isInteger(input.topK) || input.topK < 1) throw new RangeError(`topK must be a positive integer`);
-  const embedding = input.queryEmbedding && channels.has('vector') ? toVectorLiteral(input.queryEmbedding) : null;
+  // A request of stopwords embeds as the zero vector, whose cosine distance is NaN: no vector signal then.
+  const usable = input.queryEmbedding?.some((x) => x !== 0) ?? false;
+  const embedding = usable && channels.has('vector') ? toVectorLiteral(input.queryEmbedding!) : null;
   const params: unknown[] = [
     input.query,
     embedding,
@@ -113,6 +136,8 @@ export function buildHybridSearch(input: HybridSearchInput): { sql: string; para
     ? `sv.embedding::vector(${HNSW_DIMENSIONS}) <=> $2::vector(${HNSW_DIMENSIONS})`
     : 'sv.embedding <=> $2::vector';
   const hnswPredicate = indexed ? ` and vector_dims(sv.embedding) = ${HNSW_DIMENSIONS}` : '';
+  const chunkDistance = distance.replaceAll('sv.embedding', 'c.embedding');
+  const chunkPredicate = hnswPredicate.replaceAll('sv.embedding', 'c.embedding');
   const { k1, b, nameWeight, tagWeight, descriptionWeight } = BM25;
   // With another channel on, trigrams re-score the other channels' candidates instead of searching the table: a
   // GiST nearest-neighbour scan with a sentence-long request costs seconds at 10,000 skills, and the local
@@ -132,8 +157,16 @@ stats as (
   select (select df from search_term_stats where org_id = $6 and lexeme = '')::float8 as n
 ),
 term_df as (
-  select q.lexeme, s.df::float8 as df
-  from query_terms q left join search_term_stats s on s.org_id = $6 and s.lexeme = q.lexeme
+  -- One primary-key probe per request word (a join let the planner read every statistic of the organisation).
+  select q.lexeme, (select s.df from search_term_stats s where s.org_id = $6 and s.lexeme = q.lexeme)::float8 as df
+  from query_terms q
+),
+query_words as (
+  -- The request's content words as written, one per stemmed lexeme (stopwords have none), for confidence.
+  select lexeme, min(word) as word from (
+    select w.word, (select min(t.lexeme) from unnest(to_tsvector('english', w.word)) as t) as lexeme
+    from regexp_split_to_table(lower($1::text), '[^[:alnum:]]+') as w(word) where w.word <> ''
+  ) x where lexeme is not null group by lexeme
 ),
 probe_terms as (
   select lexeme from term_df, stats
@@ -147,42 +180,96 @@ query_tsquery as (
           union all select lexeme from query_terms where not exists (select 1 from probe_terms)) t)::tsquery as q
 ),
 matched as materialized (
-  select sv.id, sv.search, length(sv.search)::float8 as dl
+  select sv.id, sv.search, sv.search_body, length(sv.search)::float8 as dl, length(sv.search_body)::float8 as body_dl
   from skill_versions sv, query_tsquery
-  where ${off('fulltext')} and query_tsquery.q is not null and sv.search @@ query_tsquery.q and ${base}
+  where ${off('fulltext')} and query_tsquery.q is not null
+    and (sv.search @@ query_tsquery.q or sv.search_body @@ query_tsquery.q) and ${base}
 ),
 corpus as (
   select coalesce((select n from stats),
-    (select count(*) from skill_versions sv where ${off('fulltext')} and ${base}))::float8 as n,
-    (select avg(dl) from matched) as avgdl
+    (select count(*) from skill_versions sv where ${base}))::float8 as n,
+    (select avg(dl) from matched) as avgdl, (select avg(body_dl) from matched) as body_avgdl
+),
+query_idf as (
+  -- Smooth IDF ln(1 + N/df); a word the organisation's skills never use counts as df 0.5 (rarer than any).
+  select q.word, quote_literal(replace(q.lexeme, '\\', ''))::tsquery as tsq,
+    ln(1 + c.n / greatest(coalesce(d.df, 0), 0.5)) as idf, ln(1 + c.n / 0.5) as unseen_idf
+  from query_words q left join term_df d on d.lexeme = q.lexeme cross join corpus c
+),
+query_lexemes as (select array_agg(lexeme) as lexemes from query_terms),
+field_postings as (
+  -- BM25F: each field's weighted term count over its own length normalisation (see BODY). A field is one weight
+  -- class of a tsvector; of it, only the request's words are picked out before unnesting (setweight marks them with
+  -- another class, ts_filter keeps them), so a long body costs a few copies in C, not a row per word.
+  select m.id, p.lexeme, f.body,
+    f.weight * least(cardinality(p.positions), f.cap)::float8
+      / (1 - ${b} + ${b} * case when f.body then m.body_dl / c.body_avgdl else m.dl / c.avgdl end) as tf
+  from matched m cross join corpus c cross join query_lexemes q
+  cross join (values
+    (false, '{a}'::"char"[], 'd'::"char", ${nameWeight}::float8, ${UNCAPPED}),
+    (false, '{b}', 'd', ${tagWeight}, ${UNCAPPED}),
+    (false, '{c}', 'd', ${descriptionWeight}, ${UNCAPPED}),
+    (true, '{a}', 'd', ${BODY.whenToUse}, ${UNCAPPED}),
+    (true, '{b}', 'd', ${BODY.headings}, ${UNCAPPED}),
+    (true, '{c}', 'd', ${BODY.fileNames}, ${UNCAPPED}),
+    (true, '{d}', 'a', ${BODY.text}, ${BODY.bodyTfCap})) as f(body, class, mark, weight, cap)
+  cross join lateral unnest(ts_filter(setweight(ts_filter(case when f.body then m.search_body else m.search end,
+    f.class), f.mark, q.lexemes), array[f.mark])) as p
 ),
 postings as (
-  -- One row per (skill, matched query term); tf counts each occurrence by the field it is in. The document
-  -- frequency is the organisation's (term statistics) when known, else the count among matched rows.
-  select m.id, m.dl, p.lexeme,
-    (select sum(case w when 'A' then ${nameWeight} when 'B' then ${tagWeight} else ${descriptionWeight} end)
-       from unnest(p.weights) as w)::float8 as tf,
-    greatest(count(*) over (partition by p.lexeme)::float8, coalesce(max(d.df) over (partition by p.lexeme), 0)) as df
-  from matched m cross join lateral unnest(m.search) as p
-  join term_df d on d.lexeme = p.lexeme
+  -- One row per (skill, matched query term). The document frequency is the organisation's (term statistics) when
+  -- known, else the count among matched rows.
+  select f.id, f.lexeme, sum(f.tf) as tf,
+    greatest(count(*) over (partition by f.lexeme)::float8, coalesce(max(max(d.df)) over (partition by f.lexeme), 0)) as df,
+    array_agg(f.body) as fields
+  from field_postings f join term_df d on d.lexeme = f.lexeme
+  group by f.id, f.lexeme
 ),
 fulltext as (
-  select id, score, row_number() over (order by score desc, id) as rank
+  select id, score, row_number() over (order by score desc, id) as rank, fields_terms, body_terms
   from (
-    select p.id, sum(ln(1 + greatest(c.n - p.df + 0.5, 0.5) / (p.df + 0.5))
-      * p.tf * ${k1 + 1} / (p.tf + ${k1} * (1 - ${b} + ${b} * p.dl / c.avgdl))) as score
+    select p.id, sum(ln(1 + greatest(c.n - p.df + 0.5, 0.5) / (p.df + 0.5)) * p.tf * ${k1 + 1} / (p.tf + ${k1})) as score,
+      array_agg(p.lexeme order by p.lexeme) filter (where false = any(p.fields)) as fields_terms,
+      array_agg(p.lexeme order by p.lexeme) filter (where true = any(p.fields)) as body_terms
     from postings p, corpus c group by p.id
   ) s
   order by score desc, id limit $5
 ),
 vector as (
-  select id, 1 - distance as similarity, row_number() over (order by distance, id) as rank
+  -- A skill's vector score is the best of its description vector and its body chunks' vectors (max pooling).
+  select id, similarity, chunk, row_number() over (order by similarity desc, id) as rank
   from (
-    select sv.id, ${distance} as distance
-    from skill_versions sv
-    where ${off('vector')} and $2::vector is not null and sv.embedding_model = $3 and ${base}${hnswPredicate}
-    order by distance limit $5
+    select distinct on (id) id, 1 - distance as similarity, chunk
+    from (
+      (select h.id, h.distance, null::int as chunk
+       from (
+         -- Nearest first over the table with no other condition than the index's, so the HNSW index serves the
+         -- order (with the visibility conditions inside, the planner scanned every row); they are checked after.
+         select sv.id, ${distance} as distance
+         from skill_versions sv
+         where ${off('vector')} and $2::vector is not null and sv.embedding_model = $3
+           and ($6::text is null or sv.org_id = $6)${hnswPredicate}
+         order by distance limit $5
+       ) h
+       join skill_versions sv on sv.id = h.id
+       where ${base})
+      union all
+      (select c.version_id as id, c.distance, c.chunk
+       from (
+         -- The chunks table alone, nearest first, so its HNSW index serves the order; the version conditions are
+         -- checked on what it returns.
+         select c.version_id, c.chunk, ${chunkDistance} as distance
+         from skill_version_chunks c
+         where ${off('vector')} and $2::vector is not null and c.embedding_model = $3
+           and ($6::text is null or c.org_id = $6)${chunkPredicate}
+         order by distance limit $5
+       ) c
+       join skill_versions sv on sv.id = c.version_id
+       where sv.embedding_model = $3 and ${base})
+    ) candidates
+    order by id, distance
   ) v
+  order by similarity desc, id limit $5
 ),
 trigram as (
   select id, similarity, row_number() over (order by similarity desc, id) as rank
@@ -197,26 +284,41 @@ trigram as (
 ),
 fused as (
   select coalesce(f.id, v.id, t.id) as id,
-    (f.score - avg(f.score) over ()) / nullif(stddev_pop(f.score) over (), 0) as fz,
-    (v.similarity - avg(v.similarity) over ()) / nullif(stddev_pop(v.similarity) over (), 0) as vz,
-    (t.similarity - avg(t.similarity) over ()) / nullif(stddev_pop(t.similarity) over (), 0) as tz,
+    ${zscore('f.score')} as fz, ${zscore('v.similarity')} as vz, ${zscore('t.similarity')} as tz,
     f.rank as fulltext_rank, f.score as fulltext_score,
     v.rank as vector_rank, v.similarity as vector_similarity,
-    t.rank as trigram_rank, t.similarity as trigram_similarity
+    t.rank as trigram_rank, t.similarity as trigram_similarity,
+    f.fields_terms, f.body_terms, v.chunk as vector_chunk
   from fulltext f
   full join vector v on v.id = f.id
   full join trigram t on t.id = coalesce(f.id, v.id)
 )
-select sv.id, sv.skill_id, sv.name, sv.version, sv.description, sv.tags, sv.inputs, sv.outputs,
-  (${fusionScore(input.fusion ?? 'zscore')})::float8 as score,
-  fused.fulltext_rank::int, fused.fulltext_score::float8,
-  fused.vector_rank::int, fused.vector_similarity::float8,
-  fused.trigram_rank::int, fused.trigram_similarity::float8
-from (select *, min(fz) over () as fz_min, min(vz) over () as vz_min, min(tz) over () as tz_min from fused) fused
-join skill_versions sv on sv.id = fused.id
-order by score desc, sv.id
-limit $4`;
+select r.*, cov.evidence, cov.words from (
+  select sv.id, sv.skill_id, sv.name, sv.version, sv.description, sv.tags, sv.inputs, sv.outputs,
+    (${fusionScore(input.fusion ?? 'zscore')})::float8 as score,
+    fused.fulltext_rank::int, fused.fulltext_score::float8,
+    fused.vector_rank::int, fused.vector_similarity::float8,
+    fused.trigram_rank::int, fused.trigram_similarity::float8,
+    fused.fields_terms, fused.body_terms, fused.vector_chunk::int
+  from (select *, least(min(fz) over (), 0) as fz_min, least(min(vz) over (), 0) as vz_min,
+    least(min(tz) over (), 0) as tz_min from fused) fused
+  join skill_versions sv on sv.id = fused.id
+  order by score desc, sv.id
+  limit $4
+) r
+join skill_versions sv on sv.id = r.id
+cross join lateral (${evidenceSql()}) cov
+order by r.score desc, r.id`;
   return { sql, params };
+}
+
+/**
+ * A channel's score standardised over its candidate list. When the list has one candidate (or all score the same)
+ * there is no spread: being on the list counts 1 and being missing 0, rather than the channel counting for nothing.
+ */
+function zscore(column: string): string {
+  return `case when ${column} is null then null
+    else coalesce((${column} - avg(${column}) over ()) / nullif(stddev_pop(${column}) over (), 0), 1) end`;
 }
 
 function fusionScore(fusion: Fusion): string {

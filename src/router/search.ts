@@ -5,9 +5,16 @@ import type { IoField } from '../skills/manifest.ts';
 import { LATEST_VERSION_ORDER } from '../skills/sql.ts';
 import { skillVisible, versionVisible, viewer } from '../skills/visibility.ts';
 import type { Logger } from '../telemetry/logger.ts';
+import { confidences } from './confidence.ts';
 import type { Embedder } from './embedder.ts';
 import { buildHybridSearch, type HybridSearchRow, type SearchChannel, type SqlFragment } from './search-sql.ts';
 import { featureDf } from './term-stats.ts';
+
+/**
+ * `POST /skills/select` answers with no skill below this confidence. Chosen on the dev queries and our own
+ * off-topic requests (bench/routing.ts prints both): see README, "Routing".
+ */
+export const DEFAULT_MIN_CONFIDENCE = 0.5;
 
 /** `hybrid` fuses every signal; `fulltext` and `vector` use one, for evaluation and debugging. */
 export type SearchMode = 'hybrid' | 'fulltext' | 'vector';
@@ -24,6 +31,10 @@ export interface SearchInput {
   includeDrafts?: boolean;
   /** Drop results scoring below this. */
   minScore?: number;
+  /** Drop results whose confidence is below this (0-1). */
+  minConfidence?: number;
+  /** Add the matched words, the best body chunk and the confidence evidence to each result's `explain`. */
+  explain?: boolean;
   mode?: SearchMode;
 }
 
@@ -39,6 +50,8 @@ export interface SearchHit {
     outputs: IoField[] | null;
   };
   score: number;
+  /** 0-1; see `confidences`. */
+  confidence: number;
   explain: {
     fulltext_rank: number | null;
     fulltext_score: number | null;
@@ -46,6 +59,14 @@ export interface SearchHit {
     vector_similarity: number | null;
     trigram_rank: number | null;
     trigram_similarity: number | null;
+    /** With `explain`: the stemmed request words found in the skill's name/tags/description and in its body. */
+    matched_terms?: { fields: string[]; body: string[] };
+    /** With `explain`: the body chunk whose vector scored (null: the description's vector, or no vector signal). */
+    vector_chunk?: number | null;
+    /** With `explain`: this result's own evidence, before the cap by better-ranked results. */
+    evidence?: number;
+    /** With `explain`: each content word of the request, its IDF, and how much this skill has it (0-1). */
+    words?: { word: string; idf: number; credit: number }[];
   };
 }
 
@@ -165,9 +186,15 @@ export function createSearchService(deps: SearchDeps) {
       channels,
     });
     const rows = await db.query<HybridSearchRow>(sql, params);
-    const minScore = input.minScore;
+    const confidence = confidences(rows);
+    const { minScore, minConfidence } = input;
+    const hits = rows.map((row, i) => toHit(row, confidence[i]!, input.explain === true));
     return {
-      results: rows.filter((row) => minScore === undefined || row.score >= minScore).map(toHit),
+      results: hits.filter(
+        (hit) =>
+          (minScore === undefined || hit.score >= minScore) &&
+          (minConfidence === undefined || hit.confidence >= minConfidence),
+      ),
       embedding: { provider: embedder.key, used: queryEmbedding !== null },
     };
   }
@@ -184,7 +211,7 @@ export function createSearchService(deps: SearchDeps) {
 
 export type SearchService = ReturnType<typeof createSearchService>;
 
-function toHit(row: HybridSearchRow): SearchHit {
+function toHit(row: HybridSearchRow, confidence: number, explain: boolean): SearchHit {
   return {
     skill: {
       id: row.skill_id,
@@ -197,6 +224,7 @@ function toHit(row: HybridSearchRow): SearchHit {
       outputs: ioList(row.outputs),
     },
     score: row.score,
+    confidence,
     explain: {
       fulltext_rank: row.fulltext_rank,
       fulltext_score: row.fulltext_score,
@@ -204,6 +232,12 @@ function toHit(row: HybridSearchRow): SearchHit {
       vector_similarity: row.vector_similarity,
       trigram_rank: row.trigram_rank,
       trigram_similarity: row.trigram_similarity,
+      ...(explain && {
+        matched_terms: { fields: row.fields_terms ?? [], body: row.body_terms ?? [] },
+        vector_chunk: row.vector_chunk,
+        evidence: Math.round(Number(row.evidence) * 1000) / 1000,
+        words: (row.words ?? []).map((w) => ({ word: w.word, idf: Number(w.idf), credit: Number(w.credit) })),
+      }),
     },
   };
 }

@@ -9,6 +9,9 @@ import type { FeatureDf, QueryFeatures } from './embedder.ts';
  * embedder's query-side IDF (`featureDf`).
  */
 
+/** The distinct lexemes of one version over both full-text fields (name/tags/description and body). */
+const VERSION_LEXEMES = `lateral (select lexeme from unnest(sv.search) union select lexeme from unnest(sv.search_body)) as t`;
+
 /** The trigrams of one version's embedded text, as pg_trgm splits it (the local embedder's trigram features). */
 const VERSION_TRIGRAMS = 'unnest(show_trgm(skill_search_text(sv.name, sv.tags, sv.description))) as g(trigram)';
 
@@ -21,7 +24,7 @@ export async function addToTermStats(db: Queryable, versionIds: readonly string[
   await db.query(
     `insert into search_term_stats (org_id, lexeme, df)
      select org_id, lexeme, count(*)::int from (
-       select sv.org_id, t.lexeme from skill_versions sv cross join lateral unnest(sv.search) as t
+       select sv.org_id, t.lexeme from skill_versions sv cross join ${VERSION_LEXEMES}
        where sv.id = any($1::uuid[])
        union all
        select sv.org_id, '' from skill_versions sv where sv.id = any($1::uuid[])
@@ -43,7 +46,7 @@ export async function refreshTermStats(db: Queryable): Promise<void> {
   await db.exec(`
     delete from search_term_stats;
     insert into search_term_stats (org_id, lexeme, df)
-    select sv.org_id, t.lexeme, count(*)::int from skill_versions sv cross join lateral unnest(sv.search) as t
+    select sv.org_id, t.lexeme, count(*)::int from skill_versions sv cross join ${VERSION_LEXEMES}
     group by sv.org_id, t.lexeme
     union all
     select org_id, '', count(*)::int from skill_versions group by org_id;

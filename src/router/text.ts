@@ -4,6 +4,8 @@ export interface SkillSearchFields {
   name: string;
   description: string;
   tags: readonly string[];
+  /** The `when_to_use` front-matter field, when the author wrote one. */
+  whenToUse?: string;
 }
 
 /**
@@ -17,7 +19,7 @@ export interface SkillSearchFields {
 export function skillSearchText(skill: SkillSearchFields): string {
   const name = skill.name.replace(/[-_]+/g, ' ');
   const tags = skill.tags.map((tag) => tag.replace(/[-_]+/g, ' ')).join(', ');
-  return [name, tags, skill.description].filter((part) => part.trim() !== '').join('. ');
+  return [name, tags, skill.description, skill.whenToUse ?? ''].filter((part) => part.trim() !== '').join('. ');
 }
 
 /**

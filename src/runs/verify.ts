@@ -120,8 +120,12 @@ export async function runTriggerTests(
   }
   await deps.indexed?.();
   const rank = async (query: string, topK: number) => {
-    const { results } = await deps.search.search(caller, { query, topK, includeDrafts: true });
-    return results.map((hit) => hit.skill.name);
+    const { results } = await deps.search.search(caller, { query, topK, includeDrafts: true, explain: true });
+    return results.map((hit) => ({
+      name: hit.skill.name,
+      confidence: hit.confidence,
+      matched: [...new Set([...(hit.explain.matched_terms?.fields ?? []), ...(hit.explain.matched_terms?.body ?? [])])],
+    }));
   };
   return { ...(await evaluateTriggers(skill.name, suite, rank)), version };
 }

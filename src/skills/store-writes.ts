@@ -150,6 +150,11 @@ async function insertVersion(tx: Tx, skill: { id: string; name: string }, bundle
       ],
     );
   }
+  // The router's body field (migration 008) needs the file names, so it is written once the files are in.
+  await q.query(
+    'update skill_versions set search_body = skill_body_vector(instructions, metadata, skill_file_paths(id)) where id = $1',
+    [id],
+  );
   const m = bundle.manifest;
   if (v.publish) await syncSkillFromVersion(tx, skill.id, m.description, m.tags);
   else await q.query('update skills set updated_at = $2 where id = $1', [skill.id, clock.now()]);

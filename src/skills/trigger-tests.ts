@@ -45,6 +45,10 @@ export interface TriggerCase {
   expect: 'trigger' | 'no_trigger';
   /** Where the router ranked the skill (1 = first); null when it was not among the results looked at. */
   rank: number | null;
+  /** The router's confidence in the skill for this request; null when it was not among the results. */
+  confidence: number | null;
+  /** The request's stemmed words the skill has (the router's explain): why it matched, or why it did not. */
+  matched: string[];
   passed: boolean;
 }
 
@@ -70,8 +74,15 @@ export function parseTriggers(text: string): { suite?: TriggerSuite; problem?: s
   return { suite: value, problem };
 }
 
-/** Ranks skills for a request, best first, as names. */
-export type RankSkills = (query: string, topK: number) => Promise<string[]>;
+/** A skill the router ranked, with its confidence and the request words it matched. */
+export interface RankedSkill {
+  name: string;
+  confidence: number;
+  matched: string[];
+}
+
+/** Ranks skills for a request, best first. */
+export type RankSkills = (query: string, topK: number) => Promise<RankedSkill[]>;
 
 /**
  * Asks the router for every request of `suite` and checks where `skill` ranks: a should-trigger request passes when
@@ -85,10 +96,19 @@ export async function evaluateTriggers(skill: string, suite: TriggerSuite, rank:
     ...suite.should_not_trigger.map((query) => ({ query, expect: 'no_trigger' as const })),
   ];
   for (const { query, expect } of planned) {
-    const index = (await rank(query, depth)).indexOf(skill);
+    const ranked = await rank(query, depth);
+    const index = ranked.findIndex((r) => r.name === skill);
     const position = index < 0 ? null : index + 1;
     const passed = expect === 'trigger' ? position !== null && position <= suite.top_k : position !== 1;
-    cases.push({ query, expect, rank: position, passed });
+    const hit = ranked[index];
+    cases.push({
+      query,
+      expect,
+      rank: position,
+      confidence: hit?.confidence ?? null,
+      matched: hit?.matched ?? [],
+      passed,
+    });
   }
   const should = cases.filter((c) => c.expect === 'trigger');
   const within = (n: number) => should.filter((c) => c.rank !== null && c.rank <= n).length;
@@ -127,6 +147,7 @@ export const triggerFailures = (report: TriggerReport) =>
     .filter((c) => !c.passed)
     .map((c) =>
       c.expect === 'trigger'
-        ? `"${c.query}" should select ${report.skill} (within the first ${report.top_k}) but it ranked ${c.rank ?? 'lower'}`
-        : `"${c.query}" should not select ${report.skill} but it ranked first`,
+        ? `"${c.query}" should select ${report.skill} (within the first ${report.top_k}) but it ranked ${c.rank ?? 'lower'}` +
+          (c.matched.length ? ` (matched: ${c.matched.join(', ')})` : ' (no word of the request matched)')
+        : `"${c.query}" should not select ${report.skill} but it ranked first (matched: ${c.matched.join(', ') || 'nothing'}; confidence ${c.confidence})`,
     );

@@ -74,6 +74,11 @@ describe.each(backends)('trigger tests on %s', (backend) => {
       ['write a poem about autumn', 'trigger', false, false],
       ['merge pdf files', 'no_trigger', true, false],
     ]);
+    // Each case says why: the skill's confidence and the request words it has.
+    const merged = body.cases[1];
+    expect(merged.matched).toEqual(expect.arrayContaining(['merg', 'pdf']));
+    expect(merged.confidence).toBeGreaterThan(0.5);
+    expect(body.cases[0].matched).toEqual([]);
     const invalid = await check('pdf-merge', { suite: { should_trigger: [], should_not_trigger: [] } });
     expect(invalid.status).toBe(400);
   });

@@ -12,20 +12,24 @@ export const search: RouteHandler<SearchRoute, AppEnv> = async (c) => {
     outputMime: body.output_mime,
     includeDrafts: body.include_drafts,
     minScore: body.min_score,
+    minConfidence: body.min_confidence,
+    explain: body.explain,
     mode: body.mode,
   });
   return c.json(response, 200);
 };
 
 export const select: RouteHandler<SelectRoute, AppEnv> = async (c) => {
-  const { query, max_skills } = c.req.valid('json');
+  const { query, max_skills, min_confidence } = c.req.valid('json');
   const { search, registry } = c.var.services;
   const { results, embedding } = await search.search(c.var.caller, { query, topK: max_skills });
+  const chosen = results.filter((hit) => hit.confidence >= min_confidence);
   const skills = await Promise.all(
-    results.map(async (hit) => ({
+    chosen.map(async (hit) => ({
       score: hit.score,
+      confidence: hit.confidence,
       version: await registry.getVersion(c.var.caller, hit.skill.version_id),
     })),
   );
-  return c.json({ skills, embedding }, 200);
+  return c.json({ skills, best_confidence: results[0]?.confidence ?? null, embedding }, 200);
 };

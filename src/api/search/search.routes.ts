@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { DEFAULT_MIN_CONFIDENCE } from '../../router/search.ts';
 import { IoFieldSchema, SkillVersionSchema } from '../../skills/schemas.ts';
 import { errorResponses, json } from '../problem.ts';
 
@@ -34,6 +35,14 @@ export const SearchBodySchema = z
       description: 'Drop results whose fused score is below this (scores compare within one query)',
       example: 0,
     }),
+    min_confidence: z.number().min(0).max(1).optional().openapi({
+      description: 'Drop results whose confidence (0-1, see `confidence`) is below this',
+      example: 0.5,
+    }),
+    explain: z.boolean().default(false).openapi({
+      description: "Add each result's matched words, best body chunk and confidence evidence to its `explain`",
+      example: true,
+    }),
     mode: z.enum(['hybrid', 'fulltext', 'vector']).default('hybrid').openapi({
       description: 'Signals to rank by; single signals are for evaluation and debugging',
       example: 'hybrid',
@@ -58,6 +67,39 @@ export const SearchExplainSchema = z
     vector_similarity: value('Cosine similarity of the request and skill embeddings'),
     trigram_rank: rank('trigram similarity'),
     trigram_similarity: value('Character-trigram similarity (typo tolerant)'),
+    matched_terms: z
+      .object({
+        fields: z.array(z.string()).openapi({ description: 'In name, tags or description', example: ['pdf'] }),
+        body: z.array(z.string()).openapi({
+          description: 'In the body field: SKILL.md text, headings, file names, when_to_use',
+          example: ['form'],
+        }),
+      })
+      .optional()
+      .openapi({ description: 'With `explain: true`: the stemmed request words the skill contains, by field' }),
+    vector_chunk: z.number().int().nullable().optional().openapi({
+      description: 'With `explain: true`: the body chunk whose embedding scored best (null: the description did)',
+      example: 2,
+    }),
+    evidence: z.number().optional().openapi({
+      description: "With `explain: true`: this result's own confidence evidence, before the cap by better results",
+      example: 0.8,
+    }),
+    words: z
+      .array(
+        z.object({
+          word: z.string().openapi({ example: 'pdf' }),
+          idf: z
+            .number()
+            .openapi({ description: "Inverse document frequency in the organisation's skills", example: 2.3 }),
+          credit: z.number().openapi({
+            description: '1: in name/tags/description; 0.5: only in the body; else trigram similarity (typo) or 0',
+            example: 1,
+          }),
+        }),
+      )
+      .optional()
+      .openapi({ description: "With `explain: true`: the request's content words and what this skill has of them" }),
   })
   .openapi('SearchExplain');
 
@@ -82,10 +124,26 @@ const score = z.number().openapi({
   example: 2.7,
 });
 
+const confidence = z
+  .number()
+  .min(0)
+  .max(1)
+  .openapi({
+    description:
+      'How sure the router is that this skill fits, 0-1: 1 - exp(-sum(credit * idf) / idf_unseen) over the ' +
+      "request's content words; credit is 1 for a word in name/tags/description, 0.5 for one only in the body, the " +
+      'trigram similarity for a near-typo, and idf_unseen is the IDF of a word no skill has. One fully specific ' +
+      'word gives 0.63, two 0.86; words common in the catalog add little. Capped by the confidence of every ' +
+      'better-ranked result',
+    example: 0.83,
+  });
+
 export const SearchResponseSchema = z
   .object({
     results: z
-      .array(z.object({ skill: SearchSkillSchema, score, explain: SearchExplainSchema }).openapi('SearchHit'))
+      .array(
+        z.object({ skill: SearchSkillSchema, score, confidence, explain: SearchExplainSchema }).openapi('SearchHit'),
+      )
       .openapi({ description: 'Best first; one per skill' }),
     embedding: z
       .object({
@@ -108,6 +166,15 @@ export const SelectBodySchema = z
       .max(10)
       .default(3)
       .openapi({ description: 'At most this many skills (1-10)', example: 3 }),
+    min_confidence: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(DEFAULT_MIN_CONFIDENCE)
+      .openapi({
+        description: `Only skills at least this confident (0-1); none clearing it means no skill fits, and \`skills\` is empty. Default ${DEFAULT_MIN_CONFIDENCE}`,
+        example: DEFAULT_MIN_CONFIDENCE,
+      }),
   })
   .strict()
   .openapi('SelectRequest');
@@ -117,10 +184,14 @@ export const SelectResponseSchema = z
     skills: z
       .array(
         z
-          .object({ score, version: SkillVersionSchema })
+          .object({ score, confidence, version: SkillVersionSchema })
           .openapi('SelectedSkill', { description: 'A chosen skill: level-2 details of its latest published version' }),
       )
-      .openapi({ description: 'Best first' }),
+      .openapi({ description: 'Best first; empty when no skill clears `min_confidence` (nothing fits)' }),
+    best_confidence: z.number().min(0).max(1).nullable().openapi({
+      description: 'The confidence of the best-ranked skill, chosen or not (null: nothing matched at all)',
+      example: 0.83,
+    }),
     embedding: SearchResponseSchema.shape.embedding,
   })
   .openapi('SelectResponse');

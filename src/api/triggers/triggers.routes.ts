@@ -18,6 +18,14 @@ export const TriggerReportSchema = z
           query: z.string().openapi({ description: 'The request', example: 'merge two pdfs' }),
           expect: z.enum(['trigger', 'no_trigger']),
           rank: z.number().int().nullable().openapi({ description: 'Where the skill ranked (1 = first)', example: 1 }),
+          confidence: z.number().nullable().openapi({
+            description: "The router's confidence in the skill for this request (null: not among the results)",
+            example: 0.86,
+          }),
+          matched: z.array(z.string()).openapi({
+            description: "The request's stemmed words the skill has (name, tags, description or body): why it matched",
+            example: ['merg', 'pdf'],
+          }),
           passed: z.boolean(),
         }),
       )
