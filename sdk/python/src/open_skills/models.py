@@ -395,6 +395,8 @@ class SearchHit(TypedDict):
     skill: SearchSkill
     score: float
     """Fused relevance (sum of per-signal z-scores); higher is better, compare within one query"""
+    confidence: float
+    """How sure the router is that this skill fits, 0-1: 1 - exp(-sum(credit * idf) / idf_unseen) over the request's content words; credit is 1 for a word in name/tags/description, 0.5 for one only in the body, the trigram similarity for a near-typo, and idf_unseen is the IDF of a word no skill has. One fully specific word gives 0.63, two 0.86; words common in the catalog add little. Capped by the confidence of every better-ranked result"""
     explain: SearchExplain
 
 
@@ -435,8 +437,24 @@ class IoField(_IoFieldRequired, total=False):
     """Whether it must be given"""
 
 
-class SearchExplain(TypedDict):
-    """The `SearchExplain` schema of the open-skills API."""
+class SearchExplainMatchedTerms(TypedDict):
+    """With `explain: true`: the stemmed request words the skill contains, by field"""
+    fields: List[str]
+    """In name, tags or description"""
+    body: List[str]
+    """In the body field: SKILL.md text, headings, file names, when_to_use"""
+
+
+class SearchExplainWordsItem(TypedDict):
+    """The `SearchExplainWordsItem` object."""
+    word: str
+    idf: float
+    """Inverse document frequency in the organisation's skills"""
+    credit: float
+    """1: in name/tags/description; 0.5: only in the body; else trigram similarity (typo) or 0"""
+
+
+class _SearchExplainRequired(TypedDict):
     fulltext_rank: Optional[int]
     """Position in the BM25 full-text list (1 = best); null = not in it"""
     fulltext_score: Optional[float]
@@ -449,6 +467,18 @@ class SearchExplain(TypedDict):
     """Position in the trigram similarity list (1 = best); null = not in it"""
     trigram_similarity: Optional[float]
     """Character-trigram similarity (typo tolerant)"""
+
+
+class SearchExplain(_SearchExplainRequired, total=False):
+    """The `SearchExplain` schema of the open-skills API."""
+    matched_terms: SearchExplainMatchedTerms
+    """With `explain: true`: the stemmed request words the skill contains, by field"""
+    vector_chunk: Optional[int]
+    """With `explain: true`: the body chunk whose embedding scored best (null: the description did)"""
+    evidence: float
+    """With `explain: true`: this result's own confidence evidence, before the cap by better results"""
+    words: List[SearchExplainWordsItem]
+    """With `explain: true`: the request's content words and what this skill has of them"""
 
 
 class SearchEmbedding(TypedDict):
@@ -478,6 +508,10 @@ class SearchRequest(_SearchRequestRequired, total=False):
     """Rank each skill's newest version even when it is a draft (drafts the caller may see)"""
     min_score: float
     """Drop results whose fused score is below this (scores compare within one query)"""
+    min_confidence: float
+    """Drop results whose confidence (0-1, see `confidence`) is below this"""
+    explain: bool
+    """Add each result's matched words, best body chunk and confidence evidence to its `explain`"""
     mode: Literal["hybrid", "fulltext", "vector"]
     """Signals to rank by; single signals are for evaluation and debugging"""
 
@@ -485,7 +519,9 @@ class SearchRequest(_SearchRequestRequired, total=False):
 class SelectResponse(TypedDict):
     """Response (200) of `POST /skills/select`."""
     skills: List[SelectedSkill]
-    """Best first"""
+    """Best first; empty when no skill clears `min_confidence` (nothing fits)"""
+    best_confidence: Optional[float]
+    """The confidence of the best-ranked skill, chosen or not (null: nothing matched at all)"""
     embedding: SearchEmbedding
 
 
@@ -493,6 +529,8 @@ class SelectedSkill(TypedDict):
     """A chosen skill: level-2 details of its latest published version"""
     score: float
     """Fused relevance (sum of per-signal z-scores); higher is better, compare within one query"""
+    confidence: float
+    """How sure the router is that this skill fits, 0-1: 1 - exp(-sum(credit * idf) / idf_unseen) over the request's content words; credit is 1 for a word in name/tags/description, 0.5 for one only in the body, the trigram similarity for a near-typo, and idf_unseen is the IDF of a word no skill has. One fully specific word gives 0.63, two 0.86; words common in the catalog add little. Capped by the confidence of every better-ranked result"""
     version: SkillVersion
 
 
@@ -593,6 +631,8 @@ class SelectRequest(_SelectRequestRequired, total=False):
     """Request body of `POST /skills/select`."""
     max_skills: int
     """At most this many skills (1-10)"""
+    min_confidence: float
+    """Only skills at least this confident (0-1); none clearing it means no skill fits, and `skills` is empty. Default 0.5"""
 
 
 class ImportResultCounts(TypedDict):
@@ -787,6 +827,10 @@ class TriggerReportCasesItem(TypedDict):
     expect: Literal["trigger", "no_trigger"]
     rank: Optional[int]
     """Where the skill ranked (1 = first)"""
+    confidence: Optional[float]
+    """The router's confidence in the skill for this request (null: not among the results)"""
+    matched: List[str]
+    """The request's stemmed words the skill has (name, tags, description or body): why it matched"""
     passed: bool
 
 
