@@ -10,6 +10,7 @@ import { LOGIN_LINK_TTL_MS } from './console/sessions.ts';
 import type { Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { openDatabase } from './db/open.ts';
+import { StartupTasks } from './db/readiness.ts';
 import { embedderFromConfig } from './router/from-config.ts';
 import { createIndexer } from './router/indexer.ts';
 import { recoverInterruptedRuns } from './runs/recovery.ts';
@@ -99,6 +100,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     : createLocalBlobStore(resolve(dataDir, 'artifacts'));
   const secretsKey = deriveSecretsKey(config.JWT_SECRET ?? dev!.secret);
   const runLimits = { maxTimeoutMs: config.MAX_RUN_TIMEOUT_MS, maxMemoryMb: config.MAX_RUN_MEMORY_MB };
+  // /readyz answers 503 until first-start example loading is over (/healthz answers as soon as we listen).
+  const startup = new StartupTasks();
 
   const app = createApp({
     db,
@@ -113,6 +116,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     runLimits,
     maxBodyBytes: config.MAX_JSON_BODY_BYTES,
     publicUrl: config.PUBLIC_URL,
+    startup,
   });
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
   await new Promise<void>((ready) => server.once('listening', ready));
@@ -126,10 +130,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
   // First start only (org "default" has no skills yet), after listening so /healthz answers sooner; a broken
   // example is logged, never fatal.
   const examplesLoaded = config.LOAD_EXAMPLES
-    ? loadExamples({
-        registry: createRegistry({ db, clock: systemClock, onVersionStored: (id) => indexer.enqueue(id) }),
-        logger,
-      }).catch((error: Error) => logger.warn({ error: error.message }, 'example skills not loaded'))
+    ? startup.track(
+        'example_skills',
+        loadExamples({
+          registry: createRegistry({ db, clock: systemClock, onVersionStored: (id) => indexer.enqueue(id) }),
+          logger,
+        }).catch((error: Error) => logger.warn({ error: error.message }, 'example skills not loaded')),
+      )
     : Promise.resolve();
 
   const token = dev
