@@ -7,6 +7,7 @@
  *      POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:runs -- [runs] [concurrency]
  */
 
+import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { zipSync } from 'fflate';
 import { createBenchApp } from './app.ts';
@@ -20,8 +21,24 @@ const workers = availableParallelism();
 const postgresUrl = process.env.POSTGRES_URL || undefined;
 const backend = postgresUrl ? 'PostgreSQL' : 'PGlite';
 
-async function benchHttp(levels: number[]): Promise<Map<number, RunsBenchResult>> {
-  const { app, db, auth: authFor, close } = await createBenchApp({ size: workers }, postgresUrl);
+/** CPU time (user + system) of processes, in ms, from /proc: load on a shared machine moves it far less than latency. */
+function cpuMsOf(pids: number[]): number {
+  const tick = 10; // USER_HZ = 100 on Linux
+  return pids.reduce((sum, pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return sum + (Number(fields[11]) + Number(fields[12])) * tick;
+    } catch {
+      return sum;
+    }
+  }, 0);
+}
+
+type HttpResult = RunsBenchResult & { apiCpuMs: number; workerCpuMs: number };
+
+async function benchHttp(levels: number[]): Promise<Map<number, HttpResult>> {
+  const { app, db, sandbox, auth: authFor, close } = await createBenchApp({ size: workers }, postgresUrl);
   const auth = await authFor('bench', 'bench');
   try {
     const enc = new TextEncoder();
@@ -47,8 +64,18 @@ async function benchHttp(levels: number[]): Promise<Map<number, RunsBenchResult>
       return res.status === 201 && body.status === 'succeeded' && body.output.sum === i + 1;
     };
     for (let i = 0; i < 100; i++) await once(i); // warm-up: workers, JIT, caches
-    const results = new Map<number, RunsBenchResult>();
-    for (const c of levels) results.set(c, await measureConcurrent(runs, c, once));
+    const results = new Map<number, HttpResult>();
+    for (const c of levels) {
+      const api = process.cpuUsage();
+      const workerCpu = cpuMsOf(sandbox.workerPids());
+      const result = await measureConcurrent(runs, c, once);
+      const used = process.cpuUsage(api);
+      results.set(c, {
+        ...result,
+        apiCpuMs: (used.user + used.system) / 1000 / runs,
+        workerCpuMs: (cpuMsOf(sandbox.workerPids()) - workerCpu) / runs,
+      });
+    }
     const [{ n }] = (await db.query<{ n: number }>(
       "select count(*)::int as n from skill_runs where status = 'succeeded'",
     )) as [{ n: number }];
@@ -83,7 +110,10 @@ console.log(
   `${'path'.padEnd(30)} ${'p50'.padStart(10)} ${'p95'.padStart(10)} ${'p99'.padStart(10)} ${'runs/s'.padStart(8)} ${'failures'.padStart(8)}`,
 );
 for (const c of levels) {
-  console.log(line(`HTTP + ${backend} (c=${c})`, http.get(c)!));
+  const h = http.get(c)!;
+  console.log(
+    `${line(`HTTP + ${backend} (c=${c})`, h)}   CPU per run: API ${h.apiCpuMs.toFixed(2)} ms, workers ${h.workerCpuMs.toFixed(2)} ms`,
+  );
   console.log(line(`sandbox direct (c=${c})`, direct.get(c)!));
 }
 console.log(
