@@ -111,7 +111,7 @@ async function applyLoad(token: string) {
   });
   const queries = ['count words in a text', 'turn a csv into a chart', 'convert markdown to html', 'excel to slides'];
   const searches = await measureConcurrent(40, 2, async (i) => {
-    const res = await fetch(`${base}/search`, {
+    const res = await fetch(`${base}/skills/search`, {
       method: 'POST',
       headers,
       body: JSON.stringify({ query: queries[i % queries.length] }),
