@@ -84,9 +84,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
   indexer.start();
   logger.info({ embedder: embedder.key }, 'skill router ready');
 
-  // Skills run in supervised worker processes (RUN_WORKERS, 0 = one per core); artifacts go to S3 when configured.
+  // Skills run in supervised worker processes: RUN_WORKERS_MIN while idle, more under load up to RUN_WORKERS (0 = one
+  // per core), each stopping after a minute unused. Artifacts go to S3 when configured.
   const sandbox = createSandbox({
     size: config.RUN_WORKERS || undefined,
+    minWorkers: config.RUN_WORKERS_MIN,
     maxWorkerRssMb: config.RUN_WORKER_MAX_RSS_MB,
   });
   const blobs = config.S3_BUCKET
