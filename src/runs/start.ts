@@ -7,7 +7,7 @@ import { auditValues, recordAudit } from '../audit/audit.ts';
 import { type Caller, hasRole } from '../auth/caller.ts';
 import { AppError } from '../errors.ts';
 import { jsonValueProblem } from '../json-bounds.ts';
-import { MAX_INPUT_BYTES } from '../runtime/io-validation.ts';
+import { MAX_INPUT_BYTES } from '../runtime/types.ts';
 import type { CompositeStep, Composition } from './compose.ts';
 import type { Parent, RunContext, RunFiles } from './context.ts';
 import type { ExecuteSkill } from './execute.ts';
