@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { createSandbox, type SandboxOptions } from '../src/runtime/sandbox.ts';
 import type { SandboxHost, SandboxJob } from '../src/runtime/types.ts';
+import { TRIVIAL_SKILL } from './bare-isolate.ts';
 import { measureConcurrent } from './stats.ts';
 
 export interface RunsBenchResult {
@@ -34,7 +35,7 @@ function trivialJob(i: number): SandboxJob {
     runId: `bench-${i}`,
     skill: { id: 'bench', name: 'bench', version: '1.0.0' },
     entrypoint: 'scripts/main.js',
-    modules: { 'scripts/main.js': 'export default function run(input) { return { sum: input.a + input.b }; }' },
+    modules: { 'scripts/main.js': TRIVIAL_SKILL },
     input: { a: i, b: 1 },
     secrets: {},
     limits: {

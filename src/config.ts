@@ -47,6 +47,7 @@ export const ConfigSchema = z.object({
     .default('true')
     .transform((value) => value === 'true' || value === '1'),
   RUN_WORKERS: z.coerce.number().int().min(0).max(64).default(0),
+  RUN_WORKERS_MIN: z.coerce.number().int().min(1).max(64).default(1),
   MAX_RUN_TIMEOUT_MS: positiveInt(300_000),
   MAX_RUN_MEMORY_MB: positiveInt(512),
   /**

@@ -43,7 +43,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the database is reachable and migrated */
+        /** Readiness: the database is reachable and migrated, and start-up work (example skills) is done */
         get: {
             parameters: {
                 query?: never;
@@ -5929,6 +5929,11 @@ export interface components {
              * @example []
              */
             pending_migrations: string[];
+            /**
+             * @description Start-up work still running, such as `example_skills` (loading the examples on a first start)
+             * @example []
+             */
+            starting: string[];
         };
         Problem: {
             /**

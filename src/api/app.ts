@@ -260,7 +260,7 @@ function createServices(deps: AppDeps): AppServices {
     get sessions() {
       return once('sessions', () => createConsoleSessions({ db: deps.db, clock: deps.clock }));
     },
-    readiness: (logger) => checkReadiness(deps.db, logger),
+    readiness: (logger) => checkReadiness(deps.db, logger, deps.startup),
   };
   return services;
 }

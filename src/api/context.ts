@@ -7,7 +7,7 @@ import type { TokenService } from '../auth/tokens.ts';
 import type { Clock } from '../clock.ts';
 import type { ConsoleSessions } from '../console/sessions.ts';
 import type { Database } from '../db/database.ts';
-import type { Readiness } from '../db/readiness.ts';
+import type { Readiness, StartupTasks } from '../db/readiness.ts';
 import type { Embedder } from '../router/embedder.ts';
 import type { Indexer } from '../router/indexer.ts';
 import type { SearchService } from '../router/search.ts';
@@ -46,6 +46,8 @@ export interface AppDeps {
   maxBodyBytes?: number;
   /** Server maxima for runs (MAX_RUN_TIMEOUT_MS, MAX_RUN_MEMORY_MB). */
   runLimits?: { maxTimeoutMs?: number; maxMemoryMb?: number };
+  /** Start-up work (first-start example loading) `/readyz` waits for; none by default. */
+  startup?: Pick<StartupTasks, 'pending'>;
 }
 
 /** Services built once from the dependencies and shared by all handlers; handlers see these, not `AppDeps`. */
@@ -77,7 +79,7 @@ export interface AppServices {
   publicSkills: PublicCatalog;
   /** Console sessions and one-time login links. */
   sessions: ConsoleSessions;
-  /** Whether the database is reachable and migrated (logged through the request's logger). */
+  /** Whether the database is reachable and migrated and start-up work is done (logged through the request's logger). */
   readiness(logger: Logger): Promise<Readiness>;
 }
 

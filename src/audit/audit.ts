@@ -29,22 +29,30 @@ export interface AuditEntry {
   outcome?: AuditOutcome;
 }
 
+/** The columns of an audit row, in the order of `auditValues`. */
+export const AUDIT_COLUMNS =
+  'id, org_id, actor_id, action, target_type, target_id, data, created_at, request_id, outcome';
+
+/** The values of a new audit row (for a statement that writes it together with its change). */
+export function auditValues(clock: Clock, actor: AuditActor, entry: AuditEntry): unknown[] {
+  return [
+    uuidv7(),
+    actor.orgId,
+    actor.userId,
+    entry.action,
+    entry.targetType,
+    entry.targetId ?? null,
+    JSON.stringify(entry.data ?? {}),
+    clock.now(),
+    actor.requestId ?? null,
+    entry.outcome ?? 'success',
+  ];
+}
+
 export async function recordAudit(q: Queryable, clock: Clock, actor: AuditActor, entry: AuditEntry): Promise<void> {
   await q.query(
-    `insert into audit_log (id, org_id, actor_id, action, target_type, target_id, data, created_at, request_id, outcome)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [
-      uuidv7(),
-      actor.orgId,
-      actor.userId,
-      entry.action,
-      entry.targetType,
-      entry.targetId ?? null,
-      JSON.stringify(entry.data ?? {}),
-      clock.now(),
-      actor.requestId ?? null,
-      entry.outcome ?? 'success',
-    ],
+    `insert into audit_log (${AUDIT_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    auditValues(clock, actor, entry),
   );
 }
 

@@ -12,8 +12,10 @@ function queryable(sql: Sql): Queryable {
   return {
     async query<T>(text: string, params: readonly unknown[] = []) {
       // `unsafe` is the postgres client's entry point for parameterised text queries: values still travel as bind
-      // parameters, never spliced into the SQL.
-      const rows = await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[]);
+      // parameters, never spliced into the SQL. Parameterised queries are prepared (named statements, cached per
+      // connection by SQL text and parameter types): unprepared, each costs a Parse/Describe round trip before its
+      // Bind/Execute and is planned again every time.
+      const rows = await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: params.length > 0 });
       return rows as unknown as T[];
     },
     async exec(text: string) {

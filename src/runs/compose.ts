@@ -5,8 +5,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../errors.ts';
 import { jsonValueProblem } from '../json-bounds.ts';
-import { MAX_INPUT_BYTES } from '../runtime/io-validation.ts';
-import { HostCallError, type RunUsage, type SandboxResult } from '../runtime/types.ts';
+import { HostCallError, MAX_INPUT_BYTES, type RunUsage, type SandboxResult } from '../runtime/types.ts';
 import type { Parent, RunContext } from './context.ts';
 import { type CallSkill, type ExecuteSkill, endChildren } from './execute.ts';
 import { failure, finishRun } from './finish.ts';

@@ -3,11 +3,11 @@
  * outcome, never an exception. Runs in flight in this process are tracked so they can be cancelled and drained.
  */
 import { v7 as uuidv7 } from 'uuid';
-import { recordAudit } from '../audit/audit.ts';
+import { auditValues, recordAudit } from '../audit/audit.ts';
 import { type Caller, hasRole } from '../auth/caller.ts';
 import { AppError } from '../errors.ts';
 import { jsonValueProblem } from '../json-bounds.ts';
-import { MAX_INPUT_BYTES } from '../runtime/io-validation.ts';
+import { MAX_INPUT_BYTES } from '../runtime/types.ts';
 import type { CompositeStep, Composition } from './compose.ts';
 import type { Parent, RunContext, RunFiles } from './context.ts';
 import type { ExecuteSkill } from './execute.ts';
@@ -109,15 +109,17 @@ export function createRunStarter(
         target,
       });
       const controller = new AbortController();
-      await deps.db.transaction(async (q) => {
-        await store.insertRun(row, q);
-        await recordAudit(q, deps.clock, caller, {
+      // The row and its audit entry in one statement (one round trip on the hot path).
+      await store.insertRun(
+        row,
+        deps.db,
+        auditValues(deps.clock, caller, {
           action: 'run.start',
           targetType: 'run',
           targetId: row.id,
           data: { skill: row.skill_name ?? row.kind, version: row.version, async: Boolean(request.async) },
-        });
-      });
+        }),
+      );
       events.open(row.id);
       const done = execute(caller, row, request, { target, steps, files, timeoutMs, signal: controller.signal });
       live.set(row.id, { controller, done });

@@ -1,4 +1,5 @@
 /** The runs concern's SQL: run rows, their outcome, and artifact rows. Rows and their mapping are in `rows.ts`. */
+import { AUDIT_COLUMNS } from '../audit/audit.ts';
 import type { Caller } from '../auth/caller.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { keysetPage } from '../db/pagination.ts';
@@ -46,29 +47,39 @@ async function writeOutcome(q: Queryable, id: string, outcome: RunOutcome, artif
 
 export function createRunStore(db: Database) {
   return {
-    /** Inserts a run row (in the transaction `q` when given). */
-    async insertRun(row: RunRow, q: Queryable = db) {
-      await q.query(
-        `insert into skill_runs (id, org_id, skill_id, skill_version_id, parent_run_id, user_id, status, input_json,
-           created_at, started_at, skill_name, version, kind, depth)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-        [
-          row.id,
-          row.org_id,
-          row.skill_id,
-          row.skill_version_id,
-          row.parent_run_id,
-          row.user_id,
-          row.status,
-          JSON.stringify(row.input_json ?? null),
-          row.created_at,
-          row.started_at,
-          row.skill_name,
-          row.version,
-          row.kind,
-          row.depth,
-        ],
-      );
+    /**
+     * Inserts a run row (in the transaction `q` when given). With `audit` (the values of `auditValues`), its audit
+     * entry is written by the same statement: one round trip, atomic without a transaction.
+     */
+    async insertRun(row: RunRow, q: Queryable = db, audit?: unknown[]) {
+      const values = [
+        row.id,
+        row.org_id,
+        row.skill_id,
+        row.skill_version_id,
+        row.parent_run_id,
+        row.user_id,
+        row.status,
+        JSON.stringify(row.input_json ?? null),
+        row.created_at,
+        row.started_at,
+        row.skill_name,
+        row.version,
+        row.kind,
+        row.depth,
+      ];
+      const insert = `insert into skill_runs (id, org_id, skill_id, skill_version_id, parent_run_id, user_id, status,
+           input_json, created_at, started_at, skill_name, version, kind, depth)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`;
+      if (!audit) {
+        await q.query(insert, values);
+        return;
+      }
+      const params = audit.map((_, i) => `$${values.length + i + 1}`).join(', ');
+      await q.query(`with run as (${insert}) insert into audit_log (${AUDIT_COLUMNS}) values (${params})`, [
+        ...values,
+        ...audit,
+      ]);
     },
 
     async markRunning(id: string, startedAt: Date) {

@@ -10,7 +10,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { RE2JS } from 're2js';
 import type { FieldError } from '../errors.ts';
 import type { IoField } from '../skills/manifest.ts';
-import type { RunError } from './types.ts';
+import { MAX_INPUT_BYTES, type RunError } from './types.ts';
 
 /** What a skill declares about its input and output: a stored version, or a manifest read from disk. */
 export interface IoContract {
@@ -20,8 +20,7 @@ export interface IoContract {
   outputSchema?: Record<string, unknown> | null;
 }
 
-/** Inputs past this size (as JSON) are refused before they reach a skill. */
-export const MAX_INPUT_BYTES = 1024 * 1024;
+export { MAX_INPUT_BYTES };
 
 /** JSON Schema regexes through RE2: linear-time matching; backreferences and lookarounds are refused. */
 function re2(pattern: string, flags: string) {

@@ -26,8 +26,15 @@ import type { WorkerHandle } from './worker-handle.ts';
 import { WorkerPool } from './worker-pool.ts';
 
 export interface SandboxOptions {
-  /** Worker processes, which is also how many runs execute at once. Default: number of cores. */
+  /** Most worker processes, which is also how many runs execute at once. Default: number of cores. */
   size?: number;
+  /**
+   * Workers kept running while there is no work; more start when runs wait, up to `size`, and stop again after
+   * `workerIdleMs` unused. Default `size` (a fixed pool).
+   */
+  minWorkers?: number;
+  /** Default 60000 ms. */
+  workerIdleMs?: number;
   /** Never-used isolates each worker keeps ready. Default 2. */
   warmIsolates?: number;
   /** RSS ceiling of one worker process in MB; a run that pushes past it ends with memory_limit. Default 2048. */
@@ -100,6 +107,8 @@ export function createSandbox(options: SandboxOptions = {}): ProcessSandbox {
   const queue = new FairQueue<Waiter>((tenant) => runningByTenant.get(tenant) ?? 0);
   const pool = new WorkerPool({
     size,
+    minSize: options.minWorkers,
+    idleMs: options.workerIdleMs,
     workerPath: options.workerPath ?? fileURLToPath(new URL('./worker/main.ts', import.meta.url)),
     execArgv: options.execArgv ?? defaultExecArgv(),
     worker: {
@@ -121,11 +130,11 @@ export function createSandbox(options: SandboxOptions = {}): ProcessSandbox {
   };
   const underTreeCap = (waiter: Waiter) => (slotsByTree.get(waiter.tree) ?? 0) < maxSlotsPerTree;
 
-  /** Gives free workers to waiting runs, in the queue's order. */
+  /** Gives free workers to waiting runs, in the queue's order; starts more workers for the runs still waiting. */
   function dispatch(): void {
     while (queue.size > 0 && pool.hasFree) {
       const waiter = queue.shift(underTreeCap);
-      if (!waiter) return;
+      if (!waiter) break;
       const worker = pool.lease()!;
       count(runningByTenant, waiter.tenant, 1);
       count(slotsByTree, waiter.tree, 1);
@@ -138,6 +147,7 @@ export function createSandbox(options: SandboxOptions = {}): ProcessSandbox {
         },
       });
     }
+    if (queue.size > 0) pool.grow(queue.size);
   }
 
   /** The slot comes back from the child it was lent to: to the next waiting child of the same run, or home. */

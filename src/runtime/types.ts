@@ -15,6 +15,12 @@ import type {
   RunUsageSchema,
 } from './schemas.ts';
 
+/**
+ * Inputs past this size (as JSON) are refused before they reach a skill. Here rather than in `io-validation.ts`, so
+ * the API process can check it without loading the validators (ajv, RE2), which run in the sandbox workers.
+ */
+export const MAX_INPUT_BYTES = 1024 * 1024;
+
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 export type RunErrorType = z.infer<typeof RunErrorTypeSchema>;
 /** Why a run did not succeed; `stack` is the skill's own, mapped to bundle files, never with host frames. */

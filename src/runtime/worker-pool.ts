@@ -1,14 +1,21 @@
 /**
- * Keeps `size` supervised worker processes alive and leases them out one run tree at a time: a worker that exits
- * (crash, abort, kill, retirement) is replaced, with a short back-off when workers keep dying before they get
- * ready. A released worker is leased again only after it reported itself idle (every isolate disposed); one that
- * does not within the grace period is killed, so whatever a guest left behind ends with its own lease.
+ * Keeps between `minSize` and `size` supervised worker processes alive and leases them out one run tree at a time.
+ * `minSize` workers always run: one that exits (crash, abort, kill, retirement) is replaced, with a short back-off
+ * when workers keep dying before they get ready. More start when runs wait (`grow`), up to `size`, and a worker
+ * above the minimum that nobody leased for `idleMs` stops, so an idle server holds only the minimum. A released
+ * worker is leased again only after it reported itself idle (every isolate disposed); one that does not within the
+ * grace period is killed, so whatever a guest left behind ends with its own lease.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkerHandle, type WorkerHandleOptions } from './worker-handle.ts';
 
 export interface WorkerPoolOptions extends WorkerHandleOptions {
+  /** Most workers at once. */
   size: number;
+  /** Workers kept running when there is no work (default `size`: a fixed pool). */
+  minSize?: number;
+  /** A worker above `minSize` not leased for this long stops (default 60 s). */
+  idleMs?: number;
   /** Called whenever a worker may have become free to lease (ready, released, replaced). */
   onFree: () => void;
 }
@@ -19,14 +26,42 @@ export class WorkerPool {
   #closed = false;
   #failedStarts = 0;
   #turn = 0;
+  /** When each worker was last released (or started): idle ones above the minimum stop after `idleMs`. */
+  readonly #lastUsed = new Map<WorkerHandle, number>();
+  readonly #minSize: number;
+  readonly #idleMs: number;
+  readonly #reaper: NodeJS.Timeout;
 
   constructor(private readonly options: WorkerPoolOptions) {
-    for (let i = 0; i < options.size; i++) this.#spawn();
+    this.#minSize = Math.max(1, Math.min(options.size, options.minSize ?? options.size));
+    this.#idleMs = options.idleMs ?? 60_000;
+    for (let i = 0; i < this.#minSize; i++) this.#spawn();
+    this.#reaper = setInterval(() => this.#stopIdle(), Math.max(50, Math.min(this.#idleMs / 2, 10_000)));
+    this.#reaper.unref();
+  }
+
+  /** Starts workers for runs that wait, up to `size`: one per waiting run not covered by a free or starting one. */
+  grow(waiting: number): void {
+    if (this.#closed) return;
+    const coming = [...this.#workers].filter((w) => w.alive && !w.available && !w.retiring).length;
+    let missing = waiting - coming - this.#free().length;
+    while (missing-- > 0 && this.#workers.size < this.options.size) this.#spawn();
+  }
+
+  #stopIdle(): void {
+    const now = Date.now();
+    for (const worker of this.#free()) {
+      if (this.#workers.size <= this.#minSize) return;
+      if (now - (this.#lastUsed.get(worker) ?? now) < this.#idleMs) continue;
+      this.#workers.delete(worker);
+      worker.kill();
+    }
   }
 
   #spawn(): void {
     const worker = new WorkerHandle(this.options);
     this.#workers.add(worker);
+    this.#lastUsed.set(worker, Date.now());
     let wasReady = false;
     worker.ready.then(
       () => {
@@ -39,12 +74,15 @@ export class WorkerPool {
     worker.exited.then(async () => {
       this.#workers.delete(worker);
       this.#leased.delete(worker);
+      this.#lastUsed.delete(worker);
       if (this.#closed) return;
       if (!wasReady) {
         this.#failedStarts++;
         await sleep(Math.min(5000, 100 * 2 ** this.#failedStarts));
       }
-      if (!this.#closed) this.#spawn();
+      // Below the minimum it is replaced; above it, only if runs wait (the sandbox's dispatch calls `grow`).
+      if (!this.#closed && this.#workers.size < this.#minSize) this.#spawn();
+      else if (!this.#closed) this.options.onFree();
     });
   }
 
@@ -85,12 +123,14 @@ export class WorkerPool {
     void worker.whenIdle(this.options.killGraceMs).then((idle) => {
       if (!idle) worker.kill();
       this.#leased.delete(worker);
+      if (this.#workers.has(worker)) this.#lastUsed.set(worker, Date.now());
       this.options.onFree();
     });
   }
 
   async close(): Promise<void> {
     this.#closed = true;
+    clearInterval(this.#reaper);
     const workers = [...this.#workers];
     for (const w of workers) w.kill();
     await Promise.all(workers.map((w) => w.exited));

@@ -12,9 +12,10 @@ import { lstat, readdir, readFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { basename, dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import type { Plugin } from 'esbuild';
 import { zipSync } from 'fflate';
 import type { RawFile } from './archive.ts';
+import { withEsbuild } from './esbuild-service.ts';
 
 export interface PackOptions {
   /** true: always bundle; 'auto': only when the entrypoint imports bare specifiers; false (default): never. */
@@ -102,16 +103,18 @@ export async function bareImports(dir: string, entrypoint: string): Promise<stri
   };
   const root = resolve(dir);
   try {
-    await build({
-      absWorkingDir: root,
-      entryPoints: [join(root, entrypoint)],
-      bundle: true,
-      write: false,
-      format: 'esm',
-      platform: 'neutral',
-      logLevel: 'silent',
-      plugins: [collect],
-    });
+    await withEsbuild((esbuild) =>
+      esbuild.build({
+        absWorkingDir: root,
+        entryPoints: [join(root, entrypoint)],
+        bundle: true,
+        write: false,
+        format: 'esm',
+        platform: 'neutral',
+        logLevel: 'silent',
+        plugins: [collect],
+      }),
+    );
   } catch (error) {
     throw new PackError(buildFailure(entrypoint, error));
   }
@@ -166,24 +169,26 @@ export async function bundleModule(
 ): Promise<BundledModule> {
   const root = resolve(dir);
   try {
-    const result = await build({
-      absWorkingDir: root,
-      entryPoints: [join(root, entrypoint)],
-      bundle: true,
-      format: 'esm',
-      platform: 'neutral',
-      target: 'es2022',
-      mainFields: ['module', 'main'],
-      nodePaths: [ownNodeModules],
-      write: false,
-      // In the bundled entrypoint's folder (never written), so the map's relative sources start from there.
-      outfile: join(root, dirname(entrypoint), '.open-skills-bundle.js'),
-      sourcemap: options.sourceMap ? 'external' : false,
-      sourcesContent: false,
-      logLevel: 'silent',
-      legalComments: 'none',
-      plugins: [rejectNodeBuiltins],
-    });
+    const result = await withEsbuild((esbuild) =>
+      esbuild.build({
+        absWorkingDir: root,
+        entryPoints: [join(root, entrypoint)],
+        bundle: true,
+        format: 'esm',
+        platform: 'neutral',
+        target: 'es2022',
+        mainFields: ['module', 'main'],
+        nodePaths: [ownNodeModules],
+        write: false,
+        // In the bundled entrypoint's folder (never written), so the map's relative sources start from there.
+        outfile: join(root, dirname(entrypoint), '.open-skills-bundle.js'),
+        sourcemap: options.sourceMap ? 'external' : false,
+        sourcesContent: false,
+        logLevel: 'silent',
+        legalComments: 'none',
+        plugins: [rejectNodeBuiltins],
+      }),
+    );
     const code = result.outputFiles.find((file) => file.path.endsWith('.js'))?.text;
     if (code === undefined) throw new PackError(`Cannot bundle ${entrypoint}: esbuild produced no output`);
     const map = result.outputFiles.find((file) => file.path.endsWith('.js.map'))?.text;

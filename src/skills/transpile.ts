@@ -1,5 +1,5 @@
-import { transform } from 'esbuild';
 import type { FieldError } from '../errors.ts';
+import { withEsbuild } from './esbuild-service.ts';
 
 export interface TranspiledModule {
   code: string;
@@ -17,14 +17,16 @@ export async function transpileTypeScript(
   source: string,
 ): Promise<{ module?: TranspiledModule; errors: FieldError[] }> {
   try {
-    const result = await transform(source, {
-      loader: 'ts',
-      format: 'esm',
-      target: 'es2023',
-      sourcemap: 'external',
-      sourcefile: path,
-      logLevel: 'silent',
-    });
+    const result = await withEsbuild((esbuild) =>
+      esbuild.transform(source, {
+        loader: 'ts',
+        format: 'esm',
+        target: 'es2023',
+        sourcemap: 'external',
+        sourcefile: path,
+        logLevel: 'silent',
+      }),
+    );
     return { module: { code: result.code, map: result.map }, errors: [] };
   } catch (error) {
     const failures = (error as { errors?: { text: string; location?: { line: number; column: number } }[] }).errors;

@@ -19,7 +19,7 @@ describe.each(backends)('health and docs on %s', (backend) => {
   it('GET /readyz reports the backend and no pending migrations', async () => {
     const res = await t.app.request('/readyz');
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ready', database: backend, pending_migrations: [] });
+    expect(await res.json()).toEqual({ status: 'ready', database: backend, pending_migrations: [], starting: [] });
   });
 
   it('GET /openapi.json is an OpenAPI 3.1 document with bearer security', async () => {

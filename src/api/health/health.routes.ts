@@ -14,6 +14,10 @@ export const ReadinessSchema = z
     pending_migrations: z
       .array(z.string())
       .openapi({ description: 'Migrations not applied yet', example: [] as string[] }),
+    starting: z.array(z.string()).openapi({
+      description: 'Start-up work still running, such as `example_skills` (loading the examples on a first start)',
+      example: [] as string[],
+    }),
   })
   .openapi('Readiness');
 
@@ -30,7 +34,7 @@ export const readyz = createRoute({
   method: 'get',
   path: '/readyz',
   tags: ['Health'],
-  summary: 'Readiness: the database is reachable and migrated',
+  summary: 'Readiness: the database is reachable and migrated, and start-up work (example skills) is done',
   security: [],
   responses: {
     200: { description: 'Ready', content: { 'application/json': { schema: ReadinessSchema } } },

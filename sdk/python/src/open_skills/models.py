@@ -20,6 +20,8 @@ class Readiness(TypedDict):
     """Database backend"""
     pending_migrations: List[str]
     """Migrations not applied yet"""
+    starting: List[str]
+    """Start-up work still running, such as `example_skills` (loading the examples on a first start)"""
 
 
 class _ProblemRequired(TypedDict):
