@@ -17,6 +17,7 @@ export {
   type StreamOptions,
 } from './executor.ts';
 export {
+  DEFAULT_MIN_CONFIDENCE,
   outcomeOf,
   type RouteCallOptions,
   type SearchHit,

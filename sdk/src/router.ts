@@ -52,6 +52,8 @@ export interface SearchOptions {
   outputMime?: string;
   /** Drop results whose fused score is below this. */
   minScore?: number;
+  /** Drop results less confident than this (0-1); none left means no skill fits the request. */
+  minConfidence?: number;
 }
 
 export interface ToolsOptions {
@@ -61,7 +63,15 @@ export interface ToolsOptions {
   /** At most this many tools (default 5 with a query, 100 without). */
   topK?: number;
   tags?: string[];
+  /**
+   * With a query: only skills at least this confident (default `DEFAULT_MIN_CONFIDENCE`, the server's
+   * `POST /skills/select` default), so a request no skill fits gets no tools rather than the least bad ones.
+   */
+  minConfidence?: number;
 }
+
+/** The confidence `tools({ query })` asks for by default: the same as the server's `POST /skills/select`. */
+export const DEFAULT_MIN_CONFIDENCE = 0.5;
 
 export interface RouteCallOptions {
   /** Files for `ctx.files`, by name (a tool argument of type file names one of them). */
@@ -109,6 +119,7 @@ export class SkillRouter {
       ...(options.inputMime ? { input_mime: options.inputMime } : {}),
       ...(options.outputMime ? { output_mime: options.outputMime } : {}),
       ...(options.minScore !== undefined ? { min_score: options.minScore } : {}),
+      ...(options.minConfidence !== undefined ? { min_confidence: options.minConfidence } : {}),
     };
     return unwrap(await this.#client.POST('/skills/search', { body })).results;
   }
@@ -137,9 +148,13 @@ export class SkillRouter {
   /** The runnable skills as provider-neutral `SkillTool`s (what `tools()` converts). */
   async skillTools(options: Omit<ToolsOptions, 'format'> = {}): Promise<SkillTool[]> {
     const versionIds = options.query
-      ? (await this.search(options.query, { topK: options.topK ?? 5, tags: options.tags })).map(
-          (h) => h.skill.version_id,
-        )
+      ? (
+          await this.search(options.query, {
+            topK: options.topK ?? 5,
+            tags: options.tags,
+            minConfidence: options.minConfidence ?? DEFAULT_MIN_CONFIDENCE,
+          })
+        ).map((h) => h.skill.version_id)
       : await this.#publishedVersionIds(options.topK ?? ALL_SKILLS_DEFAULT, options.tags);
     const versions = await mapLimited(versionIds, DETAIL_CONCURRENCY, async (id) =>
       unwrap(await this.#client.GET('/skill-versions/{id}', { params: { path: { id } } })),

@@ -7,7 +7,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { Caller } from '../auth/caller.ts';
 import { AppError } from '../errors.ts';
-import type { SearchService } from '../router/search.ts';
+import { DEFAULT_MIN_CONFIDENCE, type SearchService } from '../router/search.ts';
 import type { RunDto } from '../runs/schemas.ts';
 import type { RunService } from '../runs/service.ts';
 import type { Registry } from '../skills/registry.ts';
@@ -55,21 +55,32 @@ export function registerTools(server: McpServer, services: ToolServices, caller:
         query: z.string().min(1).max(2000).describe('What the user wants done'),
         top_k: z.number().int().min(1).max(50).default(5).describe('How many skills to return'),
         tags: z.array(z.string().max(64)).max(20).optional().describe('Only skills with every one of these tags'),
+        min_confidence: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(DEFAULT_MIN_CONFIDENCE)
+          .describe('Only skills at least this confident (0-1); an empty list means no skill fits the request'),
       },
       annotations: { readOnlyHint: true },
     },
-    ({ query, top_k, tags }) =>
+    ({ query, top_k, tags, min_confidence }) =>
       guarded(async () => {
+        // As POST /skills/select: an agent asking for a skill that is not there gets none, not the least bad one.
         const { results } = await services.search.search(caller, { query, topK: top_k, tags });
-        const skills = results.map(({ skill, score }) => ({
-          name: skill.name,
-          description: skill.description,
-          version: skill.version,
-          tags: skill.tags,
-          inputs: skill.inputs,
-          score: Math.round(score * 1000) / 1000,
-        }));
-        return { content: [text(JSON.stringify({ skills }, null, 2))], structuredContent: { skills } };
+        const skills = results
+          .filter((hit) => hit.confidence >= min_confidence)
+          .map(({ skill, score, confidence }) => ({
+            name: skill.name,
+            description: skill.description,
+            version: skill.version,
+            tags: skill.tags,
+            inputs: skill.inputs,
+            score: Math.round(score * 1000) / 1000,
+            confidence,
+          }));
+        const found = { skills, best_confidence: results[0]?.confidence ?? null };
+        return { content: [text(JSON.stringify(found, null, 2))], structuredContent: found };
       }),
   );
 

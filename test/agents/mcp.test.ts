@@ -110,7 +110,12 @@ describe.each(backends)('MCP over Streamable HTTP on %s', (backend) => {
       'search_skills',
     ]);
     const search = tools.find((tool) => tool.name === 'search_skills')!;
-    expect(Object.keys(search.inputSchema.properties ?? {}).sort()).toEqual(['query', 'tags', 'top_k']);
+    expect(Object.keys(search.inputSchema.properties ?? {}).sort()).toEqual([
+      'min_confidence',
+      'query',
+      'tags',
+      'top_k',
+    ]);
   });
 
   it('searches, reads level by level, and runs skills through the tools', async () => {
@@ -122,6 +127,15 @@ describe.each(backends)('MCP over Streamable HTTP on %s', (backend) => {
     expect(found.isError).toBeFalsy();
     expect(found.structuredContent.skills[0].name).toBe('ledger-chart');
     expect(found.structuredContent.skills.map((s: Json) => s.name)).not.toContain('ledger-draft');
+    expect(found.structuredContent.skills[0].confidence).toBeGreaterThanOrEqual(0.5);
+    // Nothing in the catalog bakes bread: no skill, rather than the least bad one.
+    const offTopic = (await client.callTool({
+      name: 'search_skills',
+      arguments: { query: 'how long should sourdough bread proof overnight' },
+    })) as Json;
+    expect(offTopic.isError).toBeFalsy();
+    expect(offTopic.structuredContent.skills).toEqual([]);
+    expect(offTopic.structuredContent.best_confidence ?? 0).toBeLessThan(0.5);
 
     const read = (await client.callTool({ name: 'read_skill', arguments: { name: 'ledger-chart' } })) as Json;
     expect(textOf(read)).toContain('Do the thing.');

@@ -7,6 +7,7 @@ import { MockLanguageModelV4 } from 'ai/test';
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  DEFAULT_MIN_CONFIDENCE,
   OpenSkillsError,
   type RunEvent,
   SkillExecutor,
@@ -14,6 +15,7 @@ import {
   TOOL_NAME_PATTERN,
   toolNameFor,
 } from '../../sdk/src/index.ts';
+import { DEFAULT_MIN_CONFIDENCE as SERVER_MIN_CONFIDENCE } from '../../src/router/search.ts';
 import { createTestApp, publishSkill, type TestApp } from '../helpers/app.ts';
 import { backends } from '../helpers/db.ts';
 import { sdkSkills } from './helpers.ts';
@@ -89,6 +91,17 @@ describe.each(backends)('SDK SkillRouter and SkillExecutor on %s', (backend) => 
   it('builds tools for the best matches of a query only', async () => {
     const tools = await router.tools({ format: 'mcp', query: 'shout this text in capitals', topK: 1 });
     expect(tools.map((tool) => tool.name)).toEqual(['shout']);
+  });
+
+  it('builds no tools for a request no skill fits, with the threshold of POST /skills/select', async () => {
+    expect(DEFAULT_MIN_CONFIDENCE).toBe(SERVER_MIN_CONFIDENCE);
+    expect(await router.tools({ format: 'openai', query: 'a good recipe for sourdough bread' })).toEqual([]);
+    const hits = await router.search('a good recipe for sourdough bread');
+    expect(hits.every((hit) => hit.confidence < DEFAULT_MIN_CONFIDENCE)).toBe(true);
+    // Asking for less confidence brings the least bad ones back.
+    expect((await router.tools({ format: 'openai', query: 'shout a text', minConfidence: 0 })).length).toBeGreaterThan(
+      0,
+    );
   });
 
   it('routes OpenAI, Anthropic and MCP tool calls to runs and answers in the same format', async () => {

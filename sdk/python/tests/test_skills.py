@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from open_skills import Client, SkillRouter
+from open_skills.router import DEFAULT_MIN_CONFIDENCE
 
 
 def test_lists_every_example_skill_across_pages(client: Client) -> None:
@@ -37,6 +41,20 @@ def test_search_ranks_the_right_skill_first_and_filters(server) -> None:
     assert [h["skill"]["name"] for h in filtered] == ["excel-to-pptx"]
     tagged = router.search("convert data", top_k=10, tags=["csv"])
     assert tagged and all("csv" in h["skill"]["tags"] for h in tagged)
+
+
+def test_tools_for_a_request_no_skill_fits_are_none(server) -> None:
+    openapi = json.loads((Path(__file__).resolve().parents[3] / "openapi.json").read_text(encoding="utf-8"))
+    select = openapi["components"]["schemas"]["SelectRequest"]["properties"]["min_confidence"]
+    assert DEFAULT_MIN_CONFIDENCE == select["default"]  # the same threshold as POST /skills/select
+    router = SkillRouter(base_url=server.url, token=server.token)
+    assert router.tools(format="openai", query="book a hotel room in lisbon for two nights") == []
+    hits = router.search("book a hotel room in lisbon for two nights", top_k=5)
+    assert hits and all(h["confidence"] < DEFAULT_MIN_CONFIDENCE for h in hits)
+    # Asking for less confidence brings the least bad ones back; a request that fits keeps its tool.
+    assert router.tools(format="openai", query="book a hotel room in lisbon for two nights", min_confidence=0)
+    named = [t["function"]["name"] for t in router.tools(format="openai", query="turn this Excel workbook into slides")]
+    assert "excel-to-pptx" in named
 
 
 def test_available_skills_prompt(server) -> None:

@@ -16,7 +16,7 @@ from . import models as m
 from ._http import Files
 from .client import Client
 from .executor import DownloadedArtifact, SkillExecutor
-from .router import SkillRouter
+from .router import DEFAULT_MIN_CONFIDENCE, SkillRouter
 from .tools import SkillTool
 
 __all__ = ["AsyncClient", "AsyncSkillExecutor", "AsyncSkillRouter"]
@@ -124,8 +124,11 @@ class AsyncSkillRouter:
         input_mime: Optional[str] = None,
         output_mime: Optional[str] = None,
         min_score: Optional[float] = None,
+        min_confidence: Optional[float] = None,
     ) -> List[m.SearchHit]:
-        return await asyncio.to_thread(self.sync.search, query, top_k, tags, input_mime, output_mime, min_score)
+        return await asyncio.to_thread(
+            self.sync.search, query, top_k, tags, input_mime, output_mime, min_score, min_confidence
+        )
 
     async def tools(
         self,
@@ -133,13 +136,18 @@ class AsyncSkillRouter:
         query: Optional[str] = None,
         top_k: Optional[int] = None,
         tags: Optional[Sequence[str]] = None,
+        min_confidence: float = DEFAULT_MIN_CONFIDENCE,
     ) -> List[Dict[str, Any]]:
-        return await asyncio.to_thread(self.sync.tools, format, query, top_k, tags)
+        return await asyncio.to_thread(self.sync.tools, format, query, top_k, tags, min_confidence)
 
     async def skill_tools(
-        self, query: Optional[str] = None, top_k: Optional[int] = None, tags: Optional[Sequence[str]] = None
+        self,
+        query: Optional[str] = None,
+        top_k: Optional[int] = None,
+        tags: Optional[Sequence[str]] = None,
+        min_confidence: float = DEFAULT_MIN_CONFIDENCE,
     ) -> List[SkillTool]:
-        return await asyncio.to_thread(self.sync.skill_tools, query, top_k, tags)
+        return await asyncio.to_thread(self.sync.skill_tools, query, top_k, tags, min_confidence)
 
     async def available_skills_prompt(
         self,

@@ -193,7 +193,9 @@ class Client:
         *,
         include_drafts: Optional[bool] = None,
         min_score: Optional[float] = None,
+        min_confidence: Optional[float] = None,
         mode: Optional[str] = None,
+        explain: Optional[bool] = None,
     ) -> m.SearchResponse:
         """The router's ranking for a request, best first."""
         body = _body(
@@ -204,7 +206,9 @@ class Client:
             output_mime=output_mime,
             include_drafts=include_drafts,
             min_score=min_score,
+            min_confidence=min_confidence,
             mode=mode,
+            explain=explain,
         )
         return cast(m.SearchResponse, self._send("POST", "/skills/search", body))
 

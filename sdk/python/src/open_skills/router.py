@@ -29,6 +29,9 @@ _FORMATS = {"openai": to_openai_tool, "anthropic": to_anthropic_tool, "mcp": to_
 #: Versions fetched at once when building a tool list.
 _DETAIL_CONCURRENCY = 8
 _ALL_SKILLS_DEFAULT = 100
+#: The confidence ``tools(query=...)`` asks for by default: the server's ``POST /skills/select`` default, so a
+#: request no skill fits gets no tools rather than the least bad ones.
+DEFAULT_MIN_CONFIDENCE = 0.5
 #: The end of a tool name made for a non-ASCII skill name (see ``tool_name_for``).
 _FINGERPRINTED = re.compile(r"_[0-9a-f]{8}$")
 
@@ -62,10 +65,18 @@ class SkillRouter:
         input_mime: Optional[str] = None,
         output_mime: Optional[str] = None,
         min_score: Optional[float] = None,
+        min_confidence: Optional[float] = None,
     ) -> List[m.SearchHit]:
-        """The router's ranking for a request, best first (published skills only)."""
+        """The router's ranking for a request, best first (published skills only); ``min_confidence`` (0-1) drops
+        the results less confident than it."""
         response = self.client.search(
-            query, top_k=top_k, tags=tags, input_mime=input_mime, output_mime=output_mime, min_score=min_score
+            query,
+            top_k=top_k,
+            tags=tags,
+            input_mime=input_mime,
+            output_mime=output_mime,
+            min_score=min_score,
+            min_confidence=min_confidence,
         )
         return response["results"]
 
@@ -75,21 +86,29 @@ class SkillRouter:
         query: Optional[str] = None,
         top_k: Optional[int] = None,
         tags: Optional[Sequence[str]] = None,
+        min_confidence: float = DEFAULT_MIN_CONFIDENCE,
     ) -> List[Dict[str, Any]]:
-        """Tool definitions for the best-matching skills for ``query`` (default 5), or for every published runnable
-        skill (at most ``top_k``, default 100), in the shape of ``format``: ``openai`` (Chat Completions),
-        ``anthropic`` (Messages) or ``mcp`` (``tools/list``)."""
+        """Tool definitions for the best-matching skills for ``query`` (default 5, only those at least
+        ``min_confidence`` sure: none when no skill fits), or for every published runnable skill (at most ``top_k``,
+        default 100), in the shape of ``format``: ``openai`` (Chat Completions), ``anthropic`` (Messages) or ``mcp``
+        (``tools/list``)."""
         convert = _FORMATS.get(format)
         if convert is None:
             raise ValueError(f'Unknown tool format "{format}" (openai, anthropic or mcp)')
-        return [convert(tool) for tool in self.skill_tools(query=query, top_k=top_k, tags=tags)]
+        tools = self.skill_tools(query=query, top_k=top_k, tags=tags, min_confidence=min_confidence)
+        return [convert(tool) for tool in tools]
 
     def skill_tools(
-        self, query: Optional[str] = None, top_k: Optional[int] = None, tags: Optional[Sequence[str]] = None
+        self,
+        query: Optional[str] = None,
+        top_k: Optional[int] = None,
+        tags: Optional[Sequence[str]] = None,
+        min_confidence: float = DEFAULT_MIN_CONFIDENCE,
     ) -> List[SkillTool]:
         """The runnable skills as provider-neutral ``SkillTool``s (what ``tools()`` converts)."""
         if query:
-            version_ids = [hit["skill"]["version_id"] for hit in self.search(query, top_k=top_k or 5, tags=tags)]
+            hits = self.search(query, top_k=top_k or 5, tags=tags, min_confidence=min_confidence)
+            version_ids = [hit["skill"]["version_id"] for hit in hits]
         else:
             version_ids = self._published_version_ids(top_k or _ALL_SKILLS_DEFAULT, tags)
         with ThreadPoolExecutor(max_workers=_DETAIL_CONCURRENCY) as pool:
