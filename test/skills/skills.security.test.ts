@@ -34,6 +34,16 @@ describe.each(backends)('registry access control on %s', (backend) => {
     expect((await t.request('/skills', { method: 'POST', json: { name: 'acme-secret' }, as: other })).status).toBe(201);
   });
 
+  it("serves an author's files so no browser runs them on this origin, and a malformed escape is a 404", async () => {
+    const res = await t.request(`/skill-versions/${versionId}/files/SKILL.md`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    const malformed = await t.request(`/skill-versions/${versionId}/files/scripts%E0%A4%A`);
+    expect(malformed.status).toBe(404);
+    expect(malformed.headers.get('content-type')).toContain('application/problem+json');
+  });
+
   it('"user" visibility hides a skill from the rest of the org', async () => {
     await t.request('/skills', {
       method: 'POST',

@@ -4,6 +4,7 @@ import { AppError } from '../../errors.ts';
 import { BlobNotFoundError, BlobRangeNotSatisfiableError, type ByteRange } from '../../storage/blob-store.ts';
 import type { AppEnv } from '../context.ts';
 import { problemJson } from '../problem.ts';
+import { UNTRUSTED_BYTES_HEADERS } from '../untrusted-bytes.ts';
 import type { GetRoute } from './artifacts.routes.ts';
 
 /** Images a browser may show in place (in an <img>, where an SVG's scripts never run). */
@@ -51,9 +52,7 @@ export async function artifactResponse<E extends AppEnv>(
     'accept-ranges': 'bytes',
     'cache-control': 'private, max-age=31536000, immutable',
     'content-disposition': `${disposition}; filename*=UTF-8''${encodeURIComponent(artifact.name)}`,
-    // The media type is the skill's word: never let a browser sniff or run it as a page of this origin.
-    'x-content-type-options': 'nosniff',
-    'content-security-policy': "default-src 'none'; sandbox",
+    ...UNTRUSTED_BYTES_HEADERS,
   };
   if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
   const size = artifact.size_bytes;

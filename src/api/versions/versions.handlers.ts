@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { AppError } from '../../errors.ts';
 import { zipFiles } from '../../skills/pack.ts';
 import type { AppEnv, AppServices } from '../context.ts';
+import { decodedSegment, UNTRUSTED_BYTES_HEADERS } from '../untrusted-bytes.ts';
 import type {
   ContentByRefRoute,
   ContentRoute,
@@ -29,7 +30,8 @@ export const deprecate: RouteHandler<DeprecateRoute, AppEnv> = async (c) =>
 /** Level 3: one file, with its media type and its sha256 as a strong ETag. */
 export async function file(c: Context<AppEnv>) {
   const id = c.req.param('id') ?? '';
-  const path = decodeURIComponent(c.req.path.slice(`/skill-versions/${id}/files/`.length));
+  const path = decodedSegment(c.req.path.slice(`/skill-versions/${id}/files/`.length));
+  if (path === undefined) throw new AppError('not_found', 'No file by that name (the path is not a valid URL escape)');
   if (!path) throw new AppError('invalid_request', 'Name a file: /skill-versions/{id}/files/{path}');
   const { file: found } = await c.var.services.registry.readFile(c.var.caller, id, path);
   const etag = `"${found.sha256}"`;
@@ -40,6 +42,7 @@ export async function file(c: Context<AppEnv>) {
     'content-length': String(found.size),
     etag,
     'cache-control': 'private, max-age=31536000, immutable',
+    ...UNTRUSTED_BYTES_HEADERS,
   });
 }
 

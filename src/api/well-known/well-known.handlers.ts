@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { AppError } from '../../errors.ts';
 import type { AppEnv } from '../context.ts';
+import { decodedSegment, UNTRUSTED_BYTES_HEADERS } from '../untrusted-bytes.ts';
 
 /** An organisation name as tokens carry it; anything else matches no organisation. */
 const MAX_ORG = 128;
@@ -8,15 +9,6 @@ const MAX_NAME = 64;
 const MAX_PATH = 1024;
 
 const notFound = () => new AppError('not_found', 'No public skill or file by that name');
-
-/** A path segment as stored; a malformed escape names nothing. */
-function decoded(text: string): string | undefined {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return undefined;
-  }
-}
 
 /** The index of `org`'s public skills: name, description, version, files and their digests. */
 export async function index(c: Context<AppEnv>, org: string) {
@@ -40,8 +32,8 @@ export async function index(c: Context<AppEnv>, org: string) {
  */
 export async function file(c: Context<AppEnv>, org: string, rest: string) {
   const slash = rest.indexOf('/');
-  const name = decoded(rest.slice(0, slash));
-  const path = decoded(rest.slice(slash + 1));
+  const name = decodedSegment(rest.slice(0, slash));
+  const path = decodedSegment(rest.slice(slash + 1));
   const tooLong = org.length > MAX_ORG || (name?.length ?? 0) > MAX_NAME || (path?.length ?? 0) > MAX_PATH;
   if (slash < 1 || !name || !path || tooLong) throw notFound();
   const found = await c.var.services.publicSkills.readFile(org, name, path);
@@ -49,8 +41,7 @@ export async function file(c: Context<AppEnv>, org: string, rest: string) {
   const headers = {
     etag: `"${found.sha256}"`,
     'cache-control': 'public, max-age=60',
-    'content-security-policy': "default-src 'none'; sandbox",
-    'x-content-type-options': 'nosniff',
+    ...UNTRUSTED_BYTES_HEADERS,
   };
   if (c.req.header('if-none-match') === headers.etag) return c.body(null, 304, headers);
   const text = found.mime.startsWith('text/') || found.mime === 'application/json';
