@@ -4106,6 +4106,11 @@ export interface components {
              * @example []
              */
             pending_migrations: string[];
+            /**
+             * @description Present when this server cannot run skills, saying why (the API on Deno found no Node.js 22+ for its sandbox workers); everything else is served, and POST /runs answers 503 with the same reason
+             * @example Runs are unavailable on this server: no `node` on PATH and NODE_BINARY is unset; ...
+             */
+            runs_unavailable?: string;
         };
         Problem: {
             /**

@@ -56,6 +56,8 @@ export const ConfigSchema = z.object({
   npm_lifecycle_event: optionalString,
   /** RSS ceiling of one sandbox worker process: a run that pushes its worker past it ends with memory_limit. */
   RUN_WORKER_MAX_RSS_MB: positiveInt(2048),
+  /** Under Deno: the Node.js (22+) that runs sandbox workers; default `node` from PATH. Ignored under Node. */
+  NODE_BINARY: optionalString,
   /** Default request body limit; uploads (32 MB) and run requests (32 MB) have their own. */
   MAX_JSON_BODY_BYTES: positiveInt(1024 * 1024),
 });

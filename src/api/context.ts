@@ -70,8 +70,11 @@ export interface AppServices {
   stats: Stats;
   /** Console sessions and one-time login links. */
   sessions: ConsoleSessions;
-  /** Whether the database is reachable and migrated (logged through the request's logger). */
-  readiness(logger: Logger): Promise<Readiness>;
+  /**
+   * Whether the database is reachable and migrated (logged through the request's logger), and why runs are
+   * unavailable when they are (`Sandbox.unavailable`).
+   */
+  readiness(logger: Logger): Promise<Readiness & { runs_unavailable?: string }>;
 }
 
 /** Everything handlers reach through `c.var`. */

@@ -14,6 +14,15 @@ export const ReadinessSchema = z
     pending_migrations: z
       .array(z.string())
       .openapi({ description: 'Migrations not applied yet', example: [] as string[] }),
+    runs_unavailable: z
+      .string()
+      .optional()
+      .openapi({
+        description:
+          'Present when this server cannot run skills, saying why (the API on Deno found no Node.js 22+ for its ' +
+          'sandbox workers); everything else is served, and POST /runs answers 503 with the same reason',
+        example: 'Runs are unavailable on this server: no `node` on PATH and NODE_BINARY is unset; ...',
+      }),
   })
   .openapi('Readiness');
 
