@@ -114,18 +114,31 @@ const SKILL = {
   'resources/header.txt': 'REPORT:\n',
 };
 
-describe.skipIf(!deno.binary)('the API on Deno with the sandbox on Node', () => {
-  let server: Awaited<ReturnType<typeof startOnDeno>>;
+describe.skipIf(!deno.binary)('the API on Deno', () => {
+  type Server = Awaited<ReturnType<typeof startOnDeno>>;
+  let server: Server;
+  let withoutNode: Server;
   beforeAll(async () => {
-    // Node is found on PATH, as a user's machine has it (this test's own Node first).
-    server = await startOnDeno({ PATH: `${dirname(process.execPath)}:${process.env['PATH'] ?? ''}` });
+    // Both start at once (start-up is most of this file's time). The first finds Node on PATH, as a user's machine
+    // has it (this test's own Node first); the second has none.
+    [server, withoutNode] = await Promise.all([
+      startOnDeno({ PATH: `${dirname(process.execPath)}:${process.env['PATH'] ?? ''}` }),
+      startOnDeno({ PATH: mkdtempSync(join(tmpdir(), 'os-no-node-')) }),
+    ]);
   });
-  afterAll(() => server?.stop());
+  afterAll(() => Promise.all([server?.stop(), withoutNode?.stop()]));
 
-  it('is ready, stores, publishes, finds and runs a skill, and serves its artifacts', async () => {
+  it('with Node on PATH, is ready, stores, publishes, finds and runs a skill, and serves its artifacts', async () => {
     const ready = await server.api('/readyz');
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready', database: 'pglite', pending_migrations: [] });
+    // The API reference (its bundle gzipped by CompressionStream) and the console are served too.
+    const bundle = await fetch(`${server.url}/docs/assets/standalone.js`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(bundle.headers.get('content-encoding')).toBe('gzip');
+    expect((await bundle.text()).length).toBeGreaterThan(1_000_000);
+    const login = await fetch(`${server.url}/console/login`);
+    expect(login.status).toBe(200);
+    expect(await login.text()).toContain('<form');
 
     const uploaded = await server.api('/skills', { method: 'POST', body: bundleForm(zipOf(SKILL, 'deno-report')) });
     expect(uploaded.status).toBe(201);
@@ -165,30 +178,21 @@ describe.skipIf(!deno.binary)('the API on Deno with the sandbox on Node', () => 
     expect(new Uint8Array(await raw.arrayBuffer())).toEqual(ALL_BYTES);
     expect(byName['raw.bin'].sha256).toBe(createHash('sha256').update(ALL_BYTES).digest('hex'));
   });
-});
 
-describe.skipIf(!deno.binary)('the API on Deno with no Node on PATH', () => {
-  let server: Awaited<ReturnType<typeof startOnDeno>>;
-  beforeAll(async () => {
-    const empty = mkdtempSync(join(tmpdir(), 'os-no-node-'));
-    server = await startOnDeno({ PATH: empty });
-  });
-  afterAll(() => server?.stop());
-
-  it('serves the API, says in /readyz why runs are unavailable and answers POST /runs with 503', async () => {
-    const ready = await server.api('/readyz');
+  it('with no Node on PATH, serves the API, says in /readyz why runs are unavailable and answers POST /runs with 503', async () => {
+    const ready = await withoutNode.api('/readyz');
     expect(ready.status).toBe(200);
     const readiness = (await ready.json()) as Json;
     expect(readiness).toMatchObject({ status: 'ready', database: 'pglite' });
     expect(readiness.runs_unavailable).toMatch(/no `node` on PATH and NODE_BINARY is unset.*Node\.js 22 or newer/);
 
-    const uploaded = await server.api('/skills', {
+    const uploaded = await withoutNode.api('/skills', {
       method: 'POST',
       body: bundleForm(zipOf(SKILL, 'deno-report'), { publish: 'true' }),
     });
     expect(uploaded.status).toBe(201);
 
-    const ran = await server.api('/runs', {
+    const ran = await withoutNode.api('/runs', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ skill: 'deno-report', input: { file: 'x' } }),
@@ -197,6 +201,6 @@ describe.skipIf(!deno.binary)('the API on Deno with no Node on PATH', () => {
     expect(ran.headers.get('content-type')).toContain('application/problem+json');
     expect(await ran.json()).toMatchObject({ status: 503, detail: readiness.runs_unavailable });
     // Refused before a run row was written.
-    expect(((await (await server.api('/runs')).json()) as Json).data).toEqual([]);
+    expect(((await (await withoutNode.api('/runs')).json()) as Json).data).toEqual([]);
   });
 });
