@@ -80,12 +80,15 @@ async function once(name: string): Promise<{ startMs: number; idleRss: number }>
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 console.log(`server start (spawn -> /readyz 200) and idle RSS of the server process; ${starts} starts each`);
-for (const name of Object.keys(runtimes)) {
-  await once(name); // warm-up: Deno's transpile cache, the OS file cache
-  const results = [];
-  for (let i = 0; i < starts; i++) results.push(await once(name));
-  const startMs = results.map((r) => r.startMs);
-  const memory = results.map((r) => r.idleRss);
+const names = Object.keys(runtimes);
+// One warm-up start each (Deno's transpile cache, the OS file cache), then the runtimes take turns, so a change in
+// the machine's load falls on both alike.
+for (const name of names) await once(name);
+const results = new Map<string, { startMs: number; idleRss: number }[]>(names.map((name) => [name, []]));
+for (let i = 0; i < starts; i++) for (const name of names) results.get(name)!.push(await once(name));
+for (const [name, runs] of results) {
+  const startMs = runs.map((r) => r.startMs);
+  const memory = runs.map((r) => r.idleRss);
   console.log(
     `${name.padEnd(5)} start median ${median(startMs).toFixed(0)} ms (min ${Math.min(...startMs).toFixed(0)}, max ${Math.max(...startMs).toFixed(0)})` +
       `  idle RSS median ${mb(median(memory))} (min ${mb(Math.min(...memory))}, max ${mb(Math.max(...memory))})`,

@@ -73,19 +73,26 @@ async function startOnDeno(env: Record<string, string>) {
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   // The address is written once it listens, the admin token just after.
   const [urlFile, tokenFile] = [join(dataDir, 'server-url'), join(dataDir, 'admin-token')];
-  const started = await until('the Deno server', () =>
-    existsSync(tokenFile) ? true : child.exitCode === null ? undefined : false,
-  );
-  if (!started) throw new Error(`the Deno server exited: ${output}`);
-  const url = readFileSync(urlFile, 'utf8').trim();
-  const token = readFileSync(tokenFile, 'utf8').trim();
-  const api = (path: string, init: RequestInit = {}) =>
-    fetch(`${url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...init.headers } });
+  // The whole group (deno task, the server, its workers) is signalled, so nothing outlives the test.
   const stop = async () => {
     if (child.exitCode === null) process.kill(-child.pid!, 'SIGTERM');
     await exited;
     rmSync(dataDir, { recursive: true, force: true });
   };
+  // Generous: two Deno servers start at once, on a loaded CI machine (the hook allows 120 s).
+  const started = await until(
+    'the Deno server',
+    () => (existsSync(tokenFile) ? true : child.exitCode === null ? undefined : false),
+    110_000,
+  ).catch(async (error: Error) => {
+    await stop();
+    throw new Error(`${error.message}: ${output}`);
+  });
+  if (!started) throw new Error(`the Deno server exited: ${output}`);
+  const url = readFileSync(urlFile, 'utf8').trim();
+  const token = readFileSync(tokenFile, 'utf8').trim();
+  const api = (path: string, init: RequestInit = {}) =>
+    fetch(`${url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...init.headers } });
   return { url, api, stop, output: () => output };
 }
 
@@ -121,10 +128,14 @@ describe.skipIf(!deno.binary)('the API on Deno', () => {
   beforeAll(async () => {
     // Both start at once (start-up is most of this file's time). The first finds Node on PATH, as a user's machine
     // has it (this test's own Node first); the second has none.
-    [server, withoutNode] = await Promise.all([
+    const [first, second] = await Promise.allSettled([
       startOnDeno({ PATH: `${dirname(process.execPath)}:${process.env['PATH'] ?? ''}` }),
       startOnDeno({ PATH: mkdtempSync(join(tmpdir(), 'os-no-node-')) }),
     ]);
+    // One that started is kept for afterAll to stop even when the other failed.
+    if (first.status === 'fulfilled') server = first.value;
+    if (second.status === 'fulfilled') withoutNode = second.value;
+    for (const result of [first, second]) if (result.status === 'rejected') throw result.reason;
   });
   afterAll(() => Promise.all([server?.stop(), withoutNode?.stop()]));
 
