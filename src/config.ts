@@ -59,6 +59,8 @@ export const ConfigSchema = z.object({
   RUN_WORKER_MAX_RSS_MB: positiveInt(2048),
   /** The organisation whose `public` skills the root well-known index (/.well-known/agent-skills/) serves. */
   PUBLIC_SKILLS_ORG: z.string().trim().min(1).max(128).default('default'),
+  /** Under Deno: the Node.js (22+) that runs sandbox workers; default `node` from PATH. Ignored under Node. */
+  NODE_BINARY: optionalString,
   /** Default request body limit; uploads (32 MB) and run requests (32 MB) have their own. */
   MAX_JSON_BODY_BYTES: positiveInt(1024 * 1024),
 });

@@ -3,16 +3,16 @@
  * it goes away. Used by `npm start` (src/main.ts) and `open-skills serve`.
  */
 import type { Config } from './config.ts';
-import { startServer } from './server.ts';
+import { type ServerPlatform, startServer } from './server.ts';
 
 /** A stop that takes longer than this ends the process anyway (runs are marked and connections cut before). */
 const SHUTDOWN_DEADLINE_MS = 30_000;
 
 /** Starts the server and keeps it until the process is told to stop; then closes it and exits. */
-export async function serveUntilStopped(config: Config): Promise<void> {
+export async function serveUntilStopped(config: Config, platform?: ServerPlatform): Promise<void> {
   // Signals are taken before the server starts: a stop asked for during start-up (a slow first start) waits for the
   // start, then closes, so the data folder's lock is always released.
-  const starting = startServer(config);
+  const starting = startServer(config, platform);
   let stopping = false;
   const stop = async (reason: string) => {
     if (stopping) return;

@@ -15,6 +15,8 @@ import { embedderFromConfig } from './router/from-config.ts';
 import { createIndexer } from './router/indexer.ts';
 import { recoverInterruptedRuns } from './runs/recovery.ts';
 import { createSandbox } from './runtime/sandbox.ts';
+import type { Sandbox } from './runtime/types.ts';
+import { findWorkerNode, unavailableSandbox } from './runtime/worker-node.ts';
 import { deriveSecretsKey } from './secrets/service.ts';
 import { loadExamples } from './skills/examples.ts';
 import { createRegistry } from './skills/registry.ts';
@@ -29,6 +31,64 @@ export interface RunningServer {
   /** The first start of the embedded server: the one-time console login link it printed. */
   loginUrl?: string;
   close(): Promise<void>;
+}
+
+/** A started HTTP listener, whatever serves it. */
+export interface Listener {
+  port: number;
+  /** Stops accepting; resolves once the open connections are gone. */
+  close(): Promise<void>;
+  /** Drops idle keep-alive connections. */
+  closeIdle(): void;
+  /** Cuts every connection still open. */
+  closeAll(): void;
+}
+
+/** The runtime the API runs on: Node (`npm start`) or Deno (`src/main.deno.ts`). */
+export interface ServerPlatform {
+  /** Serves `fetch` on the address; resolves once listening. */
+  listen(
+    fetch: (request: Request) => Response | Promise<Response>,
+    at: { port: number; hostname: string },
+  ): Promise<Listener>;
+  /**
+   * True when this process is not Node: sandbox workers then run on the Node found on PATH or NODE_BINARY (runs are
+   * unavailable without one). False: workers are forked from this Node process.
+   */
+  workersOnExternalNode: boolean;
+}
+
+/** Node: `@hono/node-server`. */
+export const nodePlatform: ServerPlatform = {
+  workersOnExternalNode: false,
+  async listen(fetch, { port, hostname }) {
+    const server = serve({ fetch, port, hostname });
+    await new Promise<void>((ready) => server.once('listening', ready));
+    const address = server.address();
+    return {
+      port: typeof address === 'object' && address ? address.port : port,
+      close: () => new Promise<void>((done) => server.close(() => done())),
+      closeIdle: () => 'closeIdleConnections' in server && server.closeIdleConnections(),
+      closeAll: () => 'closeAllConnections' in server && server.closeAllConnections(),
+    };
+  },
+};
+
+/** The sandbox: workers forked from this Node, or run by an external Node, or none (runs unavailable, logged). */
+function sandboxFor(config: Config, platform: ServerPlatform, logger: Logger): Sandbox {
+  const options = {
+    size: config.RUN_WORKERS || undefined,
+    minWorkers: config.RUN_WORKERS_MIN,
+    maxWorkerRssMb: config.RUN_WORKER_MAX_RSS_MB,
+  };
+  if (!platform.workersOnExternalNode) return createSandbox(options);
+  const node = findWorkerNode(config.NODE_BINARY);
+  if (!node.found) {
+    logger.warn({ reason: node.reason }, 'runs unavailable');
+    return unavailableSandbox(node.reason);
+  }
+  logger.info({ node: node.path, version: node.version }, 'sandbox workers run on Node');
+  return createSandbox({ ...options, nodeBinary: node.path });
 }
 
 /** How often runs orphaned by a dead replica are looked for (PostgreSQL only). */
@@ -59,7 +119,7 @@ async function recoverRuns(db: Database, config: Config, logger: Logger): Promis
 }
 
 /** Wires configuration into real dependencies and starts listening. */
-export async function startServer(config: Config): Promise<RunningServer> {
+export async function startServer(config: Config, platform = nodePlatform): Promise<RunningServer> {
   const logger = createLogger({ level: config.LOG_LEVEL });
   const dataDir = resolve(config.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
@@ -85,11 +145,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
   // Skills run in supervised worker processes: RUN_WORKERS_MIN while idle, more under load up to RUN_WORKERS (0 = one
   // per core), each stopping after a minute unused. Artifacts go to S3 when configured.
-  const sandbox = createSandbox({
-    size: config.RUN_WORKERS || undefined,
-    minWorkers: config.RUN_WORKERS_MIN,
-    maxWorkerRssMb: config.RUN_WORKER_MAX_RSS_MB,
-  });
+  const sandbox = sandboxFor(config, platform, logger);
   // The S3 client is loaded only when configured (the AWS SDK is about 34 MB and 0.2 s of start-up).
   const blobs = config.S3_BUCKET
     ? (await import('./storage/s3-blob-store.ts')).createS3BlobStore({
@@ -121,10 +177,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     publicSkillsOrg: config.PUBLIC_SKILLS_ORG,
     startup,
   });
-  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
-  await new Promise<void>((ready) => server.once('listening', ready));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const server = await platform.listen(app.fetch, { port: config.PORT, hostname: config.HOST });
+  const { port } = server;
   const url = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
   logger.info({ url, docs: `${url}/docs` }, 'open-skills listening');
   // Next to the admin token: the CLI in this folder finds the server by it when OPEN_SKILLS_URL is unset.
@@ -176,15 +230,15 @@ export async function startServer(config: Config): Promise<RunningServer> {
       stopRecovery();
       // Stop accepting, drop idle keep-alive connections, wind the work down, then cut what is still open (event
       // streams end when their runs do), so a stop never waits on a client.
-      const closed = new Promise<void>((done) => server.close(() => done()));
-      if ('closeIdleConnections' in server) server.closeIdleConnections();
+      const closed = server.close();
+      server.closeIdle();
       await examplesLoaded;
       await indexer.close();
       // Closing the sandbox ends the runs still in its workers; draining waits until each has written its final
       // status, so no run row is left running when the database closes.
       await sandbox.close();
       await app.services.runs.drain();
-      if ('closeAllConnections' in server) server.closeAllConnections();
+      server.closeAll();
       await closed;
       await db.close();
     },

@@ -5934,6 +5934,11 @@ export interface components {
              * @example []
              */
             starting: string[];
+            /**
+             * @description Present when this server cannot run skills, saying why (the API on Deno found no Node.js 22+ for its sandbox workers); everything else is served, and POST /runs answers 503 with the same reason
+             * @example Runs are unavailable on this server: no `node` on PATH and NODE_BINARY is unset; ...
+             */
+            runs_unavailable?: string;
         };
         Problem: {
             /**

@@ -260,7 +260,11 @@ function createServices(deps: AppDeps): AppServices {
     get sessions() {
       return once('sessions', () => createConsoleSessions({ db: deps.db, clock: deps.clock }));
     },
-    readiness: (logger) => checkReadiness(deps.db, logger, deps.startup),
+    async readiness(logger) {
+      const readiness = await checkReadiness(deps.db, logger, deps.startup);
+      const why = deps.sandbox?.unavailable;
+      return why ? { ...readiness, runs_unavailable: why } : readiness;
+    },
   };
   return services;
 }

@@ -79,8 +79,11 @@ export interface AppServices {
   publicSkills: PublicCatalog;
   /** Console sessions and one-time login links. */
   sessions: ConsoleSessions;
-  /** Whether the database is reachable and migrated and start-up work is done (logged through the request's logger). */
-  readiness(logger: Logger): Promise<Readiness>;
+  /**
+   * Whether the database is reachable and migrated and start-up work is done (logged through the request's logger),
+   * and why runs are unavailable when they are (`Sandbox.unavailable`).
+   */
+  readiness(logger: Logger): Promise<Readiness & { runs_unavailable?: string }>;
 }
 
 /** Everything handlers reach through `c.var`. */

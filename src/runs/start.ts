@@ -96,6 +96,7 @@ export function createRunStarter(
      */
     async start(caller: Caller, request: RunRequest, files: RunFiles = new Map()) {
       // Any member runs what they can see; drafts need an author or higher (checked where targets resolve).
+      if (deps.sandbox.unavailable) throw new AppError('unavailable', deps.sandbox.unavailable);
       checkInputs(request);
       const { target, steps } = await resolve(caller, request);
       const timeoutMs = timeoutFor(k.maxima, request.timeout_ms, target?.version);

@@ -58,6 +58,8 @@ export interface SandboxOptions {
   workerPath?: string;
   /** Node flags for workers; default `--no-node-snapshot --import tsx` (tsx lets the worker be TypeScript). */
   execArgv?: string[];
+  /** The Node that runs workers when this process is not Node (the API on Deno); see `node-binary.ts`. */
+  nodeBinary?: string;
 }
 
 export interface ProcessSandbox extends Sandbox {
@@ -120,6 +122,7 @@ export function createSandbox(options: SandboxOptions = {}): ProcessSandbox {
     heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 10_000,
     killGraceMs: options.killGraceMs ?? 1500,
     startTimeoutMs,
+    nodeBinary: options.nodeBinary,
     onFree: dispatch,
   });
 

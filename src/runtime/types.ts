@@ -127,6 +127,8 @@ export class HostCallError extends Error {
 }
 
 export interface Sandbox {
+  /** Why no run can execute on this server (e.g. the API on Deno found no Node for its workers); unset when they can. */
+  readonly unavailable?: string;
   /** Runs one job in a fresh isolate; resolves with the outcome, never rejects for guest faults. */
   execute(job: SandboxJob, host: SandboxHost, signal?: AbortSignal): Promise<SandboxResult>;
   /** Stops all workers. */

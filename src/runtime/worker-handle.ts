@@ -4,9 +4,10 @@
  * hard deadline or grows past its RSS ceiling (checked here too, in case the worker's own event loop is wedged).
  * The pool replaces a worker once its `exited` promise settles.
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dispatchHostCall } from './host-dispatch.ts';
+import { fromJsonMessage, toJsonMessage } from './ipc-json.ts';
 import { emptyUsage, failureResult, type ParentMessage, type WorkerMessage, type WorkerRunResult } from './protocol.ts';
 import type { LogLine, SandboxHost, SandboxJob, SandboxResult } from './types.ts';
 import type { WorkerOptions } from './worker/main.ts';
@@ -21,6 +22,11 @@ export interface WorkerHandleOptions {
   killGraceMs: number;
   /** A worker not ready after this long is killed (and replaced by the pool). */
   startTimeoutMs: number;
+  /**
+   * The Node binary that runs workers when this process is not Node (the API on Deno): spawned with JSON IPC
+   * (`ipc-json.ts`). Unset: workers are forked from this Node process with advanced serialization.
+   */
+  nodeBinary?: string;
 }
 
 /** The parent kills a worker whose RSS passes its ceiling by this factor (the worker itself acts at 1x). */
@@ -68,11 +74,7 @@ export class WorkerHandle {
   readonly #heartbeat: NodeJS.Timeout;
 
   constructor(private readonly options: WorkerHandleOptions) {
-    this.child = fork(options.workerPath, [JSON.stringify(options.worker)], {
-      execArgv: options.execArgv,
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+    this.child = startWorkerProcess(options);
     let onReady: () => void = () => {};
     let onEarlyExit: (error: Error) => void = () => {};
     this.ready = new Promise<void>((resolve, reject) => {
@@ -88,7 +90,8 @@ export class WorkerHandle {
       });
     });
     this.child.on('error', () => this.kill());
-    this.child.on('message', (message: WorkerMessage) => {
+    this.child.on('message', (raw: WorkerMessage) => {
+      const message = this.#json ? (fromJsonMessage(raw) as WorkerMessage) : raw;
       if (message.t === 'ready') {
         this.#isReady = true;
         this.#lastPong = Date.now();
@@ -107,6 +110,14 @@ export class WorkerHandle {
 
   get pid(): number | undefined {
     return this.child.pid;
+  }
+
+  get #json(): boolean {
+    return this.options.nodeBinary !== undefined;
+  }
+
+  #post(message: ParentMessage): void {
+    this.child.send(this.#json ? (toJsonMessage(message) as ParentMessage) : message);
   }
 
   /** True when the worker can take a new run now. */
@@ -177,7 +188,7 @@ export class WorkerHandle {
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
       try {
-        this.child.send({ t: 'run', rid, job } satisfies ParentMessage);
+        this.#post({ t: 'run', rid, job });
       } catch (error) {
         const type = this.child.connected ? 'invalid_input' : 'infrastructure_error';
         settle(failureResult('failed', type, `The job cannot be sent to a worker: ${String(error)}`));
@@ -195,7 +206,7 @@ export class WorkerHandle {
   #send(message: ParentMessage): void {
     if (!this.#alive || !this.child.connected) return;
     try {
-      this.child.send(message);
+      this.#post(message);
     } catch {
       // A reply that cannot be serialised or a closing channel; the run's watchdog ends it.
     }
@@ -275,6 +286,20 @@ export class WorkerHandle {
     }
     this.#settleIdleWaiters();
   }
+}
+
+/** Forks the worker from this Node process, or spawns it with `nodeBinary` and JSON IPC (see the option). */
+function startWorkerProcess(options: WorkerHandleOptions): ChildProcess {
+  const stdio: ['ignore', 'inherit', 'inherit', 'ipc'] = ['ignore', 'inherit', 'inherit', 'ipc'];
+  if (options.nodeBinary === undefined) {
+    return fork(options.workerPath, [JSON.stringify(options.worker)], {
+      execArgv: options.execArgv,
+      serialization: 'advanced',
+      stdio,
+    });
+  }
+  const worker = JSON.stringify({ ...options.worker, jsonIpc: true });
+  return spawn(options.nodeBinary, [...options.execArgv, options.workerPath, worker], { serialization: 'json', stdio });
 }
 
 function emitLog(host: SandboxHost, line: LogLine): void {

@@ -6,13 +6,15 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
 import { Scalar } from '@scalar/hono-api-reference';
 import { Hono } from 'hono';
 import { sha256Hex } from '../../skills/bundle.ts';
 
-const gzipAsync = promisify(gzip);
+/** Gzip with the web-standard CompressionStream (Node and Deno alike; zlib's default level, 6). */
+async function gzipOf(data: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+  const stream = new Blob([data]).stream().pipeThrough(new CompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
 
 export const DOCS_BUNDLE_PATH = '/docs/assets/standalone.js';
 
@@ -29,11 +31,11 @@ interface Asset {
 /** The Scalar page and its bundle; the bundle (4 MB, 1 MB gzipped) is read once, on the first request for it. */
 export function docsRouter(options: { openApiUrl: string; pageTitle: string }) {
   let asset: Promise<Asset> | undefined;
-  // Compressed off the event loop (zlib's thread pool), once.
+  // Compressed once, in chunks off the event loop's hot path.
   const load = (): Promise<Asset> => {
     asset ??= (async () => {
       const plain = new Uint8Array(await readFile(bundleFile()));
-      const gzip = new Uint8Array(await gzipAsync(plain, { level: 6 }));
+      const gzip = await gzipOf(plain);
       return { plain, gzip, etag: `"${sha256Hex(plain)}"` };
     })();
     return asset;

@@ -18,6 +18,15 @@ export const ReadinessSchema = z
       description: 'Start-up work still running, such as `example_skills` (loading the examples on a first start)',
       example: [] as string[],
     }),
+    runs_unavailable: z
+      .string()
+      .optional()
+      .openapi({
+        description:
+          'Present when this server cannot run skills, saying why (the API on Deno found no Node.js 22+ for its ' +
+          'sandbox workers); everything else is served, and POST /runs answers 503 with the same reason',
+        example: 'Runs are unavailable on this server: no `node` on PATH and NODE_BINARY is unset; ...',
+      }),
   })
   .openapi('Readiness');
 

@@ -6,6 +6,7 @@
  * disposes every isolate and only then says `idle`: the parent hands the worker to another run only after that, so
  * anything a guest left behind (a finalizer, a wedged isolate thread) can never touch another tenant's run.
  */
+import { fromJsonMessage, toJsonMessage } from '../ipc-json.ts';
 import type { ParentMessage, WorkerMessage } from '../protocol.ts';
 import { type GuestCapabilities, IsolatePool } from './isolate-pool.ts';
 import { WorkerRun } from './run.ts';
@@ -17,13 +18,17 @@ export interface WorkerOptions {
   maxRssBytes?: number;
   /** What guests may use beyond plain JavaScript; default none (JavaScript skills). */
   capabilities?: GuestCapabilities;
+  /** The parent is not Node (the API on Deno) and speaks JSON IPC: bytes are wrapped (`ipc-json.ts`). */
+  jsonIpc?: boolean;
 }
 
 /** An idle worker whose RSS stays above this share of its ceiling retires (freed native memory may not return). */
 const IDLE_RSS_SHARE = 0.75;
 
+const options = JSON.parse(process.argv[2] ?? '{"warmIsolates":2}') as WorkerOptions;
+
 function send(message: WorkerMessage): void {
-  if (process.connected) process.send?.(message);
+  if (process.connected) process.send?.(options.jsonIpc ? toJsonMessage(message) : message);
 }
 
 function start(options: WorkerOptions): void {
@@ -63,7 +68,7 @@ function start(options: WorkerOptions): void {
   }
 
   process.on('message', (raw) => {
-    const message = raw as ParentMessage;
+    const message = (options.jsonIpc ? fromJsonMessage(raw) : raw) as ParentMessage;
     switch (message.t) {
       case 'run': {
         const { rid, job } = message;
@@ -95,4 +100,4 @@ function start(options: WorkerOptions): void {
   send({ t: 'ready' });
 }
 
-start(JSON.parse(process.argv[2] ?? '{"warmIsolates":2}') as WorkerOptions);
+start(options);

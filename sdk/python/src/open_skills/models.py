@@ -12,8 +12,7 @@ class Health(TypedDict):
     """Always "ok" when the process answers"""
 
 
-class Readiness(TypedDict):
-    """Response (200) of `GET /readyz`."""
+class _ReadinessRequired(TypedDict):
     status: Literal["ready", "not_ready"]
     """Whether the server can serve"""
     database: Literal["postgres", "pglite"]
@@ -22,6 +21,12 @@ class Readiness(TypedDict):
     """Migrations not applied yet"""
     starting: List[str]
     """Start-up work still running, such as `example_skills` (loading the examples on a first start)"""
+
+
+class Readiness(_ReadinessRequired, total=False):
+    """Response (200) of `GET /readyz`."""
+    runs_unavailable: str
+    """Present when this server cannot run skills, saying why (the API on Deno found no Node.js 22+ for its sandbox workers); everything else is served, and POST /runs answers 503 with the same reason"""
 
 
 class _ProblemRequired(TypedDict):
