@@ -1,5 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { serve } from '@hono/node-server';
 import { createApp } from './api/app.ts';
 import { issueDevAdminToken, loadOrCreateDevSecret } from './auth/dev-secret.ts';
@@ -10,6 +12,7 @@ import { LOGIN_LINK_TTL_MS } from './console/sessions.ts';
 import type { Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { openDatabase } from './db/open.ts';
+import { startQueuedRuns } from './jobs/queued-runs.ts';
 import { embedderFromConfig } from './router/from-config.ts';
 import { createIndexer } from './router/indexer.ts';
 import { recoverInterruptedRuns } from './runs/recovery.ts';
@@ -99,6 +102,16 @@ export async function startServer(config: Config): Promise<RunningServer> {
     : createLocalBlobStore(resolve(dataDir, 'artifacts'));
   const secretsKey = deriveSecretsKey(config.JWT_SECRET ?? dev!.secret);
   const runLimits = { maxTimeoutMs: config.MAX_RUN_TIMEOUT_MS, maxMemoryMb: config.MAX_RUN_MEMORY_MB };
+  // Async runs (every run with RUN_MODE=queue) go through the queue the replicas share.
+  const jobs = await startQueuedRuns({
+    db,
+    logger,
+    clock: systemClock,
+    all: config.RUN_MODE === 'queue',
+    expiryMarginSeconds: config.QUEUE_EXPIRY_MARGIN_SECONDS,
+    monitorSeconds: config.QUEUE_MONITOR_SECONDS,
+  });
+  let draining = false;
 
   const app = createApp({
     db,
@@ -113,7 +126,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
     runLimits,
     maxBodyBytes: config.MAX_JSON_BODY_BYTES,
     publicUrl: config.PUBLIC_URL,
+    queued: jobs.queued,
+    draining: () => draining,
   });
+  const sandboxSize = config.RUN_WORKERS || availableParallelism();
+  await jobs.attach(app.services.runs, { concurrency: config.QUEUE_CONCURRENCY || 2 * sandboxSize });
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
   await new Promise<void>((ready) => server.once('listening', ready));
   const address = server.address();
@@ -163,7 +180,18 @@ export async function startServer(config: Config): Promise<RunningServer> {
     port,
     loginUrl,
     async close() {
+      // Draining: /readyz answers 503 from now on while requests are still served; no new job is taken.
+      draining = true;
       stopRecovery();
+      await jobs.stopTaking();
+      // Runs in flight get the grace period to finish; queued ones still running then go back to the queue.
+      const finished = app.services.runs.drain().then(() => true);
+      const graceMs = config.SHUTDOWN_GRACE_SECONDS * 1000;
+      // (Embedded, no other replica would take them: they end when the sandbox closes, as before.)
+      if (!(await Promise.race([finished, sleep(graceMs, false, { ref: false })])) && db.kind === 'postgres') {
+        logger.warn({ grace_seconds: config.SHUTDOWN_GRACE_SECONDS }, 'runs still in flight: handing them back');
+        await app.services.runs.handBack();
+      }
       // Stop accepting, drop idle keep-alive connections, wind the work down, then cut what is still open (event
       // streams end when their runs do), so a stop never waits on a client.
       const closed = new Promise<void>((done) => server.close(() => done()));
@@ -174,8 +202,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
       // status, so no run row is left running when the database closes.
       await sandbox.close();
       await app.services.runs.drain();
+      // Responses of the last runs are being written: give them a moment before cutting the connections.
+      await Promise.race([closed, sleep(2000, undefined, { ref: false })]);
       if ('closeAllConnections' in server) server.closeAllConnections();
       await closed;
+      await jobs.close();
       await db.close();
     },
   };

@@ -206,6 +206,7 @@ function createServices(deps: AppDeps): AppServices {
           registry: services.registry,
           secrets: services.secrets,
           limits: deps.runLimits,
+          queued: deps.queued,
         }),
       );
     },
@@ -240,7 +241,12 @@ function createServices(deps: AppDeps): AppServices {
     get sessions() {
       return once('sessions', () => createConsoleSessions({ db: deps.db, clock: deps.clock }));
     },
-    readiness: (logger) => checkReadiness(deps.db, logger),
+    readiness: async (logger) => {
+      // A draining server still answers, so the load balancer sees it leave before its connections close.
+      if (deps.draining?.())
+        return { status: 'not_ready', database: deps.db.kind, pending_migrations: [], draining: true };
+      return checkReadiness(deps.db, logger);
+    },
   };
   return services;
 }

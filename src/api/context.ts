@@ -11,6 +11,7 @@ import type { Readiness } from '../db/readiness.ts';
 import type { Embedder } from '../router/embedder.ts';
 import type { Indexer } from '../router/indexer.ts';
 import type { SearchService } from '../router/search.ts';
+import type { QueuedRuns } from '../runs/queued.ts';
 import type { RunService } from '../runs/service.ts';
 import type { runTriggerTests, VersionPublisher } from '../runs/verify.ts';
 import type { Sandbox } from '../runtime/types.ts';
@@ -43,6 +44,10 @@ export interface AppDeps {
   maxBodyBytes?: number;
   /** Server maxima for runs (MAX_RUN_TIMEOUT_MS, MAX_RUN_MEMORY_MB). */
   runLimits?: { maxTimeoutMs?: number; maxMemoryMb?: number };
+  /** The job queue shared by replicas; without it async runs execute in this process. */
+  queued?: QueuedRuns;
+  /** True from the moment the server starts draining (SIGTERM): /readyz answers 503. */
+  draining?: () => boolean;
 }
 
 /** Services built once from the dependencies and shared by all handlers; handlers see these, not `AppDeps`. */

@@ -6,6 +6,8 @@ export interface Readiness {
   status: 'ready' | 'not_ready';
   database: Database['kind'];
   pending_migrations: string[];
+  /** Set while the server shuts down. */
+  draining?: boolean;
 }
 
 /** Whether the database answers and every migration is applied; a failure is logged and reads as not ready. */

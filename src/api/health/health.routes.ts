@@ -14,6 +14,10 @@ export const ReadinessSchema = z
     pending_migrations: z
       .array(z.string())
       .openapi({ description: 'Migrations not applied yet', example: [] as string[] }),
+    draining: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'True while the server shuts down (SIGTERM): it finishes its runs, takes no new work' }),
   })
   .openapi('Readiness');
 
@@ -30,7 +34,7 @@ export const readyz = createRoute({
   method: 'get',
   path: '/readyz',
   tags: ['Health'],
-  summary: 'Readiness: the database is reachable and migrated',
+  summary: 'Readiness: the database is reachable and migrated, and the server is not shutting down',
   security: [],
   responses: {
     200: { description: 'Ready', content: { 'application/json': { schema: ReadinessSchema } } },

@@ -27,6 +27,9 @@ function send(message: WorkerMessage): void {
 }
 
 function start(options: WorkerOptions): void {
+  // A SIGTERM or Ctrl-C to the whole process group is the server's to handle: it lets the runs here finish, then
+  // closes this worker itself (and the worker exits whenever the server goes away).
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => {});
   const isolates = new IsolatePool({
     size: options.warmIsolates,
     capabilities: options.capabilities,
