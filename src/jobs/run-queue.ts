@@ -105,20 +105,29 @@ export async function startRunQueue(options: RunQueueOptions) {
       handler: (job: RunJob, attempt: JobAttempt) => Promise<void>,
       onDead: (job: RunJob) => Promise<void>,
     ): Promise<void> {
-      const run = await boss.work<RunJob>(
-        RUNS,
-        { localConcurrency: settings.concurrency, pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 2 },
-        async ([job]) => {
-          if (job) await handler(job.data, { retryCount: job.retryCount, signal: job.signal });
-        },
+      // One registration per slot, so each knows its worker: after a job it wakes that worker to fetch again at
+      // once (a backlog drains at the sandbox's pace, not one job per polling interval).
+      const runs = await Promise.all(
+        Array.from({ length: settings.concurrency }, async () => {
+          let id = '';
+          id = await boss.work<RunJob>(
+            RUNS,
+            { pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 2 },
+            async ([job]) => {
+              try {
+                if (job) await handler(job.data, { retryCount: job.retryCount, signal: job.signal });
+              } finally {
+                boss.notifyWorker(id);
+              }
+            },
+          );
+          return id;
+        }),
       );
       const dead = await boss.work<RunJob>(DEAD, { pollingIntervalSeconds: 1 }, async ([job]) => {
         if (job) await onDead(job.data);
       });
-      workers = [
-        [RUNS, run],
-        [DEAD, dead],
-      ];
+      workers = [...runs.map((id): [string, string] => [RUNS, id]), [DEAD, dead]];
     },
 
     /** Takes the job of a run off the queue when no replica has started it. */
