@@ -66,6 +66,13 @@ export const ConfigSchema = z.object({
   QUEUE_EXPIRY_MARGIN_SECONDS: positiveInt(30),
   /** How often the queue looks for expired jobs. */
   QUEUE_MONITOR_SECONDS: positiveInt(5),
+  /** A bearer token that reads GET /metrics only (besides admins' tokens). */
+  METRICS_TOKEN: optionalString.refine(
+    (value) => value === undefined || value.length >= 16,
+    'must be at least 16 chars',
+  ),
+  /** Also serve /metrics, without a token, on this port (for a scraper inside the cluster). */
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** On SIGTERM: how long runs in flight may take to finish before queued ones go back to the queue. */
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(25),
 });

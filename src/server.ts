@@ -23,6 +23,7 @@ import { createRegistry } from './skills/registry.ts';
 import { createLocalBlobStore } from './storage/local-blob-store.ts';
 import { createS3BlobStore } from './storage/s3-blob-store.ts';
 import { createLogger, type Logger } from './telemetry/logger.ts';
+import { createMetrics, type Metrics } from './telemetry/metrics.ts';
 
 export interface RunningServer {
   /** Where users reach it: PUBLIC_URL, else the address it listens on. */
@@ -59,6 +60,20 @@ async function recoverRuns(db: Database, config: Config, logger: Logger): Promis
   );
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** /metrics alone, without a token, on its own port (METRICS_PORT): for a scraper that the network admits. */
+async function serveMetrics(metrics: Metrics, hostname: string, port: number) {
+  const server = serve({
+    fetch: async (request) =>
+      new URL(request.url).pathname === '/metrics'
+        ? new Response(await metrics.render(), { headers: { 'content-type': metrics.contentType } })
+        : new Response('Not found: this port serves /metrics only\n', { status: 404 }),
+    port,
+    hostname,
+  });
+  await new Promise<void>((ready) => server.once('listening', ready));
+  return server;
 }
 
 /** Wires configuration into real dependencies and starts listening. */
@@ -112,6 +127,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
     monitorSeconds: config.QUEUE_MONITOR_SECONDS,
   });
   let draining = false;
+  const metrics = createMetrics({
+    queueDepth: () => jobs.queued.queue.depth(),
+    workerPids: () => sandbox.workerPids(),
+  });
+  const metricsServer = config.METRICS_PORT ? await serveMetrics(metrics, config.HOST, config.METRICS_PORT) : undefined;
 
   const app = createApp({
     db,
@@ -128,6 +148,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     publicUrl: config.PUBLIC_URL,
     queued: jobs.queued,
     draining: () => draining,
+    metrics,
+    metricsToken: config.METRICS_TOKEN,
   });
   const sandboxSize = config.RUN_WORKERS || availableParallelism();
   await jobs.attach(app.services.runs, { concurrency: config.QUEUE_CONCURRENCY || 2 * sandboxSize });
@@ -207,6 +229,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       if ('closeAllConnections' in server) server.closeAllConnections();
       await closed;
       await jobs.close();
+      await new Promise<void>((done) => (metricsServer ? metricsServer.close(() => done()) : done()));
       await db.close();
     },
   };

@@ -1,4 +1,5 @@
 import { requestId } from 'hono/request-id';
+import { routePath } from 'hono/route';
 import { createAuditLog } from '../audit/audit.ts';
 import { createApiTokens } from '../auth/api-tokens.ts';
 import { createAuthenticator } from '../auth/authenticate.ts';
@@ -17,6 +18,7 @@ import { createSecrets } from '../secrets/service.ts';
 import { createPromptService } from '../skills/prompt.ts';
 import { createRegistry } from '../skills/registry.ts';
 import { createStats } from '../stats/overview.ts';
+import { createMetrics } from '../telemetry/metrics.ts';
 import { artifactsRouter } from './artifacts/artifacts.index.ts';
 import { recordDenied } from './audit/audit.handlers.ts';
 import { auditRouter } from './audit/audit.index.ts';
@@ -28,12 +30,14 @@ import { importsBodyLimits, importsRouter } from './imports/imports.index.ts';
 import { labelsRouter } from './labels/labels.index.ts';
 import { meRouter } from './me/me.index.ts';
 import { membersRouter } from './members/members.index.ts';
+import { metricsRouter } from './metrics/metrics.index.ts';
 import { onError, onNotFound } from './problem.ts';
 import { createRouter } from './router.ts';
 import { runsBodyLimits, runsRouter } from './runs/runs.index.ts';
 import { searchRouter } from './search/search.index.ts';
 import { secretsRouter } from './secrets/secrets.index.ts';
 import { skillsBodyLimits, skillsRouter } from './skills/skills.index.ts';
+import { statsRouter } from './stats/stats.index.ts';
 import { tokensRouter } from './tokens/tokens.index.ts';
 import { triggersRouter } from './triggers/triggers.index.ts';
 import { versionsRouter } from './versions/versions.index.ts';
@@ -73,15 +77,20 @@ export function createApp(deps: AppDeps) {
     c.set('logger', logger);
     c.set('services', services);
     await next();
+    const ms = performance.now() - started;
+    const caller = c.get('caller');
     logger.info(
       {
         method: c.req.method,
         path: c.req.path,
         status: c.res.status,
-        duration_ms: Math.round((performance.now() - started) * 10) / 10,
+        duration_ms: Math.round(ms * 10) / 10,
+        ...(caller ? { user_id: caller.userId, org_id: caller.orgId } : {}),
       },
       'request',
     );
+    // By route pattern (`/runs/:id`), never by path, so the series stay few.
+    services.metrics.httpRequest(c.req.method, routePath(c, -1), c.res.status, ms / 1000);
   });
   app.onError(onError);
   app.notFound(onNotFound);
@@ -97,6 +106,7 @@ export function createApp(deps: AppDeps) {
 
   // Public routes come before the auth middleware, so they answer without a token.
   app.route('/', healthRouter);
+  app.route('/', metricsRouter);
   app.doc31('/openapi.json', OPENAPI_CONFIG);
   app.route('/', docsRouter({ openApiUrl: '/openapi.json', pageTitle: 'open-skills API' }));
   // The console authenticates with its own session cookie, so it is mounted before the bearer-token middleware.
@@ -110,6 +120,7 @@ export function createApp(deps: AppDeps) {
   app.use('*', recordDenied);
   app.use('*', storableRequest);
   app.route('/', meRouter);
+  app.route('/', statsRouter);
   app.route('/', tokensRouter);
   app.route('/', membersRouter);
   app.route('/', auditRouter);
@@ -207,6 +218,7 @@ function createServices(deps: AppDeps): AppServices {
           secrets: services.secrets,
           limits: deps.runLimits,
           queued: deps.queued,
+          metrics: services.metrics,
         }),
       );
     },
@@ -237,6 +249,12 @@ function createServices(deps: AppDeps): AppServices {
       runTriggerTests({ registry: services.registry, search: services.search, indexed }, caller, skill, options),
     get stats() {
       return once('stats', () => createStats({ db: deps.db, clock: deps.clock }));
+    },
+    get metrics() {
+      return once('metrics', () => deps.metrics ?? createMetrics());
+    },
+    get metricsToken() {
+      return deps.metricsToken;
     },
     get sessions() {
       return once('sessions', () => createConsoleSessions({ db: deps.db, clock: deps.clock }));

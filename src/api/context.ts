@@ -21,6 +21,7 @@ import type { Registry } from '../skills/registry.ts';
 import type { Stats } from '../stats/overview.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import type { Logger } from '../telemetry/logger.ts';
+import type { Metrics } from '../telemetry/metrics.ts';
 
 /** Infrastructure the app is built from. Tests pass real parts (an embedded database, a temp folder, ...). */
 export interface AppDeps {
@@ -46,6 +47,10 @@ export interface AppDeps {
   runLimits?: { maxTimeoutMs?: number; maxMemoryMb?: number };
   /** The job queue shared by replicas; without it async runs execute in this process. */
   queued?: QueuedRuns;
+  /** This replica's metrics (the server wires the queue and sandbox into them); a bare registry by default. */
+  metrics?: Metrics;
+  /** A token that reads /metrics only (METRICS_TOKEN). */
+  metricsToken?: string;
   /** True from the moment the server starts draining (SIGTERM): /readyz answers 503. */
   draining?: () => boolean;
 }
@@ -75,6 +80,9 @@ export interface AppServices {
   stats: Stats;
   /** Console sessions and one-time login links. */
   sessions: ConsoleSessions;
+  /** Prometheus metrics of this replica. */
+  metrics: Metrics;
+  metricsToken?: string;
   /** Whether the database is reachable and migrated (logged through the request's logger). */
   readiness(logger: Logger): Promise<Readiness>;
 }

@@ -10,6 +10,7 @@ import type { BlobStore } from '../storage/blob-store.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { RunEvents } from './events.ts';
 import { type RunMaxima, runMaxima } from './limits.ts';
+import type { RunMetrics } from './observe.ts';
 import type { QueuedRuns } from './queued.ts';
 import { createRunStore, type RunStore } from './store.ts';
 import { createTargets, type Targets } from './targets.ts';
@@ -24,6 +25,8 @@ export interface RunServiceDeps {
   secrets: Secrets;
   /** Server maxima; SKILL.md and requests ask for less. */
   limits?: { maxTimeoutMs?: number; maxMemoryMb?: number };
+  /** Run counts, durations, memory peaks, artifacts and queue wait, for /metrics. */
+  metrics?: RunMetrics;
   /** The shared job queue: async runs (and every run with RUN_MODE=queue) go through it when set. */
   queued?: QueuedRuns;
   /** Replaces the guarded network for skills with allow_network (benchmarks); never set in production. */

@@ -13,6 +13,7 @@ import type { Parent, RunContext, RunFiles } from './context.ts';
 import type { ExecuteSkill } from './execute.ts';
 import { failure, finishRun } from './finish.ts';
 import { timeoutFor } from './limits.ts';
+import { runStateLogged } from './observe.ts';
 import type { RunQueries } from './queries.ts';
 import { cancelElsewhere, claimRun, type JobAttempt, type RunJob, storeRunFiles } from './queued.ts';
 import { isFinal, newRunRow, type RunRow, type Target, toRun } from './rows.ts';
@@ -134,6 +135,7 @@ export function createRunStarter(
       timeoutMs,
     };
     await record(caller, row, request, job);
+    runStateLogged(deps.logger, row, 'queued', caller);
     if (request.async) return { status: 202 as const, run: toRun(row, []) };
     return { status: 201 as const, run: await waitForEnd(caller, row.id) };
   }
@@ -168,6 +170,8 @@ export function createRunStarter(
     if (attempt.retryCount > 0) deps.logger.warn({ run_id: runId, attempt: attempt.retryCount + 1 }, 'run retried');
     const row = await claimRun(deps.db, runId, deps.clock.now());
     if (!row) return;
+    runStateLogged(deps.logger, row, 'started');
+    deps.metrics?.queueWait((row.started_at!.getTime() - row.created_at.getTime()) / 1000);
     const firstSeq = await queued.eventLog.nextSeq(runId);
     events.open(runId, (event) => {
       if (event.event === 'done' && handingBack.has(runId)) return;
@@ -255,6 +259,7 @@ export function createRunStarter(
       if (viaQueue) return startQueued(caller, row, request, files, timeoutMs);
       const controller = new AbortController();
       await record(caller, row, request);
+      runStateLogged(deps.logger, row, row.status === 'queued' ? 'queued' : 'started', caller);
       events.open(row.id);
       const done = execute(caller, row, request, { target, steps, files, timeoutMs, signal: controller.signal });
       live.set(row.id, { controller, done });

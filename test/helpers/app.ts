@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createApp } from '../../src/api/app.ts';
+import type { AppDeps } from '../../src/api/context.ts';
 import type { Role } from '../../src/auth/caller.ts';
 import { createTokenService, type TokenServiceOptions } from '../../src/auth/tokens.ts';
 import type { Clock } from '../../src/clock.ts';
@@ -60,7 +61,7 @@ async function releaseSandbox() {
  */
 export async function createTestApp(
   backend: Backend,
-  options: { embedder?: Embedder; tokens?: TokenServiceOptions } = {},
+  options: { embedder?: Embedder; tokens?: TokenServiceOptions; deps?: Partial<AppDeps> } = {},
 ) {
   const { db, drop } = await createTestDatabase(backend);
   const clock = testClock();
@@ -81,6 +82,7 @@ export async function createTestApp(
     sandbox: lazySandbox,
     blobs: createLocalBlobStore(artifactsDir),
     secretsKey: deriveSecretsKey(TEST_SECRET),
+    ...options.deps,
   });
   const indexed = () => indexer.idle();
 
