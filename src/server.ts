@@ -24,6 +24,7 @@ import { createLocalBlobStore } from './storage/local-blob-store.ts';
 import { createS3BlobStore } from './storage/s3-blob-store.ts';
 import { createLogger, type Logger } from './telemetry/logger.ts';
 import { createMetrics, type Metrics } from './telemetry/metrics.ts';
+import { createTracing, langfuseProcessor } from './telemetry/tracing.ts';
 
 export interface RunningServer {
   /** Where users reach it: PUBLIC_URL, else the address it listens on. */
@@ -127,6 +128,17 @@ export async function startServer(config: Config): Promise<RunningServer> {
     monitorSeconds: config.QUEUE_MONITOR_SECONDS,
   });
   let draining = false;
+  const tracing =
+    config.LANGFUSE_PUBLIC_KEY && config.LANGFUSE_SECRET_KEY
+      ? createTracing({
+          processor: langfuseProcessor({
+            publicKey: config.LANGFUSE_PUBLIC_KEY,
+            secretKey: config.LANGFUSE_SECRET_KEY,
+            baseUrl: config.LANGFUSE_BASE_URL,
+          }),
+          logger,
+        })
+      : undefined;
   const metrics = createMetrics({
     queueDepth: () => jobs.queued.queue.depth(),
     workerPids: () => sandbox.workerPids(),
@@ -150,6 +162,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     draining: () => draining,
     metrics,
     metricsToken: config.METRICS_TOKEN,
+    tracing,
   });
   const sandboxSize = config.RUN_WORKERS || availableParallelism();
   await jobs.attach(app.services.runs, { concurrency: config.QUEUE_CONCURRENCY || 2 * sandboxSize });
@@ -229,6 +242,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       if ('closeAllConnections' in server) server.closeAllConnections();
       await closed;
       await jobs.close();
+      await tracing?.shutdown();
       await new Promise<void>((done) => (metricsServer ? metricsServer.close(() => done()) : done()));
       await db.close();
     },

@@ -219,6 +219,7 @@ function createServices(deps: AppDeps): AppServices {
           limits: deps.runLimits,
           queued: deps.queued,
           metrics: services.metrics,
+          tracing: deps.tracing,
         }),
       );
     },
@@ -255,6 +256,9 @@ function createServices(deps: AppDeps): AppServices {
     },
     get metricsToken() {
       return deps.metricsToken;
+    },
+    get tracing() {
+      return deps.tracing;
     },
     get sessions() {
       return once('sessions', () => createConsoleSessions({ db: deps.db, clock: deps.clock }));

@@ -22,6 +22,7 @@ import type { Stats } from '../stats/overview.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
+import type { Tracing } from '../telemetry/tracing.ts';
 
 /** Infrastructure the app is built from. Tests pass real parts (an embedded database, a temp folder, ...). */
 export interface AppDeps {
@@ -51,6 +52,8 @@ export interface AppDeps {
   metrics?: Metrics;
   /** A token that reads /metrics only (METRICS_TOKEN). */
   metricsToken?: string;
+  /** Langfuse traces of runs and searches (LANGFUSE_*); off without it. */
+  tracing?: Tracing;
   /** True from the moment the server starts draining (SIGTERM): /readyz answers 503. */
   draining?: () => boolean;
 }
@@ -83,6 +86,7 @@ export interface AppServices {
   /** Prometheus metrics of this replica. */
   metrics: Metrics;
   metricsToken?: string;
+  tracing?: Tracing;
   /** Whether the database is reachable and migrated (logged through the request's logger). */
   readiness(logger: Logger): Promise<Readiness>;
 }

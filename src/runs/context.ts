@@ -8,6 +8,7 @@ import type { Secrets } from '../secrets/service.ts';
 import type { Registry } from '../skills/registry.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import type { Logger } from '../telemetry/logger.ts';
+import type { Tracing } from '../telemetry/tracing.ts';
 import { RunEvents } from './events.ts';
 import { type RunMaxima, runMaxima } from './limits.ts';
 import type { RunMetrics } from './observe.ts';
@@ -27,6 +28,8 @@ export interface RunServiceDeps {
   limits?: { maxTimeoutMs?: number; maxMemoryMb?: number };
   /** Run counts, durations, memory peaks, artifacts and queue wait, for /metrics. */
   metrics?: RunMetrics;
+  /** Langfuse traces of runs, when configured. */
+  tracing?: Pick<Tracing, 'runEnded'>;
   /** The shared job queue: async runs (and every run with RUN_MODE=queue) go through it when set. */
   queued?: QueuedRuns;
   /** Replaces the guarded network for skills with allow_network (benchmarks); never set in production. */

@@ -64,6 +64,6 @@ export async function finishRun(
   }
   const dto = toRun(final, composed && keep.length === pending.length ? await store.artifactsOf([row.id]) : keep);
   k.events.emit(row.id, { event: 'done', data: dto });
-  runEnded(deps.logger, deps.metrics, final, dto);
+  runEnded(deps, final, dto);
   return dto;
 }
