@@ -172,8 +172,8 @@ export function createTracing(options: { processor: SpanProcessor; logger: Logge
       }
     },
 
-    /** Exports what is pending (shutdown does too). */
-    flush: () => provider.forceFlush(),
+    /** Exports what is pending (shutdown does too); a failed export is logged. */
+    flush: () => provider.forceFlush().catch((error) => options.logger.warn({ err: error }, 'traces not exported')),
 
     /** Flushes and stops; an unreachable Langfuse costs at most the exporter's timeout. */
     async shutdown(): Promise<void> {

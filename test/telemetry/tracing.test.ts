@@ -166,10 +166,13 @@ describe('an unreachable Langfuse', () => {
     const t = await createTestApp('pglite', { deps: { tracing } });
     try {
       await publishCode(t, 'doubler', DOUBLER);
+      // The first run starts the sandbox's workers; time the ones after it, with an export failing meanwhile.
+      await run(t, { skill: 'doubler', input: { n: 0 } });
+      await tracing.flush();
       const started = performance.now();
       const { body } = await run(t, { skill: 'doubler', input: { n: 5 } });
       expect(body).toMatchObject({ status: 'succeeded', output: { n: 10 } });
-      expect(performance.now() - started).toBeLessThan(3000);
+      expect(performance.now() - started).toBeLessThan(2000);
       await tracing.shutdown();
     } finally {
       await t.close();
