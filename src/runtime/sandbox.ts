@@ -84,7 +84,11 @@ interface Holder {
   finished: boolean;
 }
 
+/** `.ts` when running from source (through tsx), `.js` when running the compiled build (`npm run build`). */
+const OWN_EXTENSION = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+
 function defaultExecArgv(): string[] {
+  if (OWN_EXTENSION === '.js') return ['--no-node-snapshot'];
   const tsx = createRequire(import.meta.url).resolve('tsx');
   return ['--no-node-snapshot', '--import', pathToFileURL(tsx).href];
 }
@@ -100,7 +104,7 @@ export function createSandbox(options: SandboxOptions = {}): ProcessSandbox {
   const queue = new FairQueue<Waiter>((tenant) => runningByTenant.get(tenant) ?? 0);
   const pool = new WorkerPool({
     size,
-    workerPath: options.workerPath ?? fileURLToPath(new URL('./worker/main.ts', import.meta.url)),
+    workerPath: options.workerPath ?? fileURLToPath(new URL(`./worker/main${OWN_EXTENSION}`, import.meta.url)),
     execArgv: options.execArgv ?? defaultExecArgv(),
     worker: {
       warmIsolates: options.warmIsolates ?? 2,
