@@ -4,6 +4,12 @@
  * Run: npm run bench:runs -- [runs] [concurrency]
  */
 
+// `--async [--replicas N] [--runs N]`: async runs through the job queue across server processes (bench/runs-async.ts).
+if (process.argv.includes('--async')) {
+  await import('./runs-async.ts');
+  process.exit(0);
+}
+
 import { availableParallelism } from 'node:os';
 import { zipSync } from 'fflate';
 import { createBenchApp } from './app.ts';
