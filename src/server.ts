@@ -122,7 +122,6 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const jobs = await startQueuedRuns({
     db,
     logger,
-    clock: systemClock,
     all: config.RUN_MODE === 'queue',
     expiryMarginSeconds: config.QUEUE_EXPIRY_MARGIN_SECONDS,
     monitorSeconds: config.QUEUE_MONITOR_SECONDS,

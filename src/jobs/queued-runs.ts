@@ -7,10 +7,9 @@
  * const app = createApp({ ...deps, queued: jobs.queued });
  * await jobs.attach(app.services.runs, { concurrency: 4 });
  */
-import type { Clock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
 import { createEventLog, listenForCancels } from '../runs/event-log.ts';
-import { failLostRun, type QueuedRuns } from '../runs/queued.ts';
+import type { QueuedRuns } from '../runs/queued.ts';
 import type { RunService } from '../runs/service.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { startRunQueue } from './run-queue.ts';
@@ -18,7 +17,6 @@ import { startRunQueue } from './run-queue.ts';
 export interface QueuedRunsOptions {
   db: Database;
   logger: Logger;
-  clock: Clock;
   /** RUN_MODE=queue: synchronous runs are queued too. */
   all: boolean;
   expiryMarginSeconds: number;
@@ -26,7 +24,7 @@ export interface QueuedRunsOptions {
 }
 
 export async function startQueuedRuns(options: QueuedRunsOptions) {
-  const { db, logger, clock } = options;
+  const { db, logger } = options;
   const eventLog = createEventLog(db, logger);
   await eventLog.start();
   const queue = await startRunQueue({
@@ -46,7 +44,7 @@ export async function startQueuedRuns(options: QueuedRunsOptions) {
       stopCancels = await listenForCancels(db, (runId) => {
         if (runs.cancelLive(runId)) logger.info({ run_id: runId }, 'run cancelled from another replica');
       });
-      await queue.work(settings, runs.executeJob, (job) => failLostRun(db, job, clock.now(), logger));
+      await queue.work(settings, runs.executeJob, runs.endLostJob);
     },
 
     /** Stops taking jobs (the first step of a shutdown); runs in hand go on. */

@@ -77,15 +77,12 @@ export async function failLostRun(db: Database, job: RunJob, at: Date, logger: L
  */
 export async function cancelElsewhere(
   db: Database,
-  queued: QueuedRuns,
   id: string,
   now: () => Date,
   readRow: () => Promise<RunRow | undefined>,
 ): Promise<void> {
-  if (await cancelIfQueued(db, id, now())) {
-    await queued.queue.cancel(id);
-    return;
-  }
+  // Its job stays queued: the replica that takes it finds the run ended and only deletes the run's files.
+  if (await cancelIfQueued(db, id, now())) return;
   await requestCancel(db, id);
   const until = Date.now() + CANCEL_WAIT_MS;
   while (Date.now() < until) {

@@ -33,6 +33,8 @@ export function createRunService(deps: RunServiceDeps) {
     cancel: starter.cancel,
     /** Executes a job taken from the shared queue (any replica's run). */
     executeJob: starter.executeJob,
+    /** Ends the run of a job lost past its retry. */
+    endLostJob: starter.endLostJob,
     /** Cancels a run live here when another replica asks; false when it is not here. */
     cancelLive: starter.cancelLive,
     /** Shutdown past its grace: queued runs still live here go back to the queue. */

@@ -15,7 +15,7 @@ import { failure, finishRun } from './finish.ts';
 import { timeoutFor } from './limits.ts';
 import { runStateLogged } from './observe.ts';
 import type { RunQueries } from './queries.ts';
-import { cancelElsewhere, claimRun, type JobAttempt, type RunJob, storeRunFiles } from './queued.ts';
+import { cancelElsewhere, claimRun, failLostRun, type JobAttempt, type RunJob, storeRunFiles } from './queued.ts';
 import { isFinal, newRunRow, type RunRow, type Target, toRun } from './rows.ts';
 import type { RunDto, RunRequest } from './schemas.ts';
 
@@ -164,9 +164,13 @@ export function createRunStarter(
   async function executeJobRun(job: RunJob, attempt: JobAttempt): Promise<void> {
     const { caller, runId } = job;
     const queued = deps.queued!;
+    const dropFiles = () => Promise.allSettled(job.files.map(([, key]) => deps.blobs.delete(key)));
     const existing = await store.getRun(caller.orgId, runId);
     // Cancelled while it waited, or ended by a replica that then died before the queue heard of it.
-    if (!existing || isFinal(existing.status)) return;
+    if (!existing || isFinal(existing.status)) {
+      await dropFiles();
+      return;
+    }
     if (attempt.retryCount > 0) deps.logger.warn({ run_id: runId, attempt: attempt.retryCount + 1 }, 'run retried');
     const row = await claimRun(deps.db, runId, deps.clock.now());
     if (!row) return;
@@ -211,11 +215,17 @@ export function createRunStarter(
       await requeue(runId);
       throw new Error(`run ${runId} handed back to the queue on shutdown`);
     }
-    await Promise.allSettled(job.files.map(([, key]) => deps.blobs.delete(key)));
+    await dropFiles();
   }
 
   return {
     executeJob,
+
+    /** The job of a run failed past its retry (its replicas died): the run ends, its files go. */
+    async endLostJob(job: RunJob): Promise<void> {
+      await failLostRun(deps.db, job, deps.clock.now(), deps.logger);
+      await Promise.allSettled(job.files.map(([, key]) => deps.blobs.delete(key)));
+    },
 
     /**
      * Hands the queued runs still live here back to the queue (a shutdown past its grace period): each is
@@ -285,7 +295,7 @@ export function createRunStarter(
       }
       if (deps.queued) {
         // Queued, or running on another replica: off the queue, or cancelled by the replica that runs it.
-        await cancelElsewhere(deps.db, deps.queued, id, deps.clock.now, () => store.getRun(caller.orgId, id));
+        await cancelElsewhere(deps.db, id, deps.clock.now, () => store.getRun(caller.orgId, id));
         return parts.queries.get(caller, id);
       }
       // Not running in this process (another replica, or a restart): mark it in the database.

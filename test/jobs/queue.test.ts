@@ -22,7 +22,6 @@ describe.each(backends)('queued runs in one process (%s)', (backend) => {
     jobs = await startQueuedRuns({
       db: t.db,
       logger: t.logs.logger,
-      clock: t.clock,
       all: false,
       expiryMarginSeconds: 5,
       monitorSeconds: 1,
