@@ -91,10 +91,9 @@ function start(options: WorkerOptions): void {
         break;
     }
   });
-  process.on('disconnect', () => {
-    isolates.close();
-    process.exit(0);
-  });
+  // The server went away (stopped, or killed): exit at once. Closing isolates first could wait forever on one that
+  // spins, and this process ignores the group's signals, so nothing else would end it.
+  process.on('disconnect', () => process.exit(0));
   send({ t: 'ready' });
 }
 
