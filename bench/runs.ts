@@ -7,6 +7,12 @@
  *      POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:runs -- [runs] [concurrency]
  */
 
+// `--async [--replicas N] [--runs N]`: async runs through the job queue across server processes (bench/runs-async.ts).
+if (process.argv.includes('--async')) {
+  await import('./runs-async.ts');
+  process.exit(0);
+}
+
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { zipSync } from 'fflate';

@@ -63,6 +63,23 @@ export const ConfigSchema = z.object({
   NODE_BINARY: optionalString,
   /** Default request body limit; uploads (32 MB) and run requests (32 MB) have their own. */
   MAX_JSON_BODY_BYTES: positiveInt(1024 * 1024),
+  /** `direct`: synchronous runs execute in the replica that took the request; `queue`: every run is queued. */
+  RUN_MODE: z.enum(['direct', 'queue']).default('direct'),
+  /** Queued runs one replica executes at once (0 = twice its sandbox workers). */
+  QUEUE_CONCURRENCY: z.coerce.number().int().min(0).max(256).default(0),
+  /** A queued run's job expires (its replica counts as dead) this long after the run's timeout. */
+  QUEUE_EXPIRY_MARGIN_SECONDS: positiveInt(30),
+  /** How often the queue looks for expired jobs. */
+  QUEUE_MONITOR_SECONDS: positiveInt(5),
+  /** A bearer token that reads GET /metrics only (besides admins' tokens). */
+  METRICS_TOKEN: optionalString.refine(
+    (value) => value === undefined || value.length >= 16,
+    'must be at least 16 chars',
+  ),
+  /** Also serve /metrics, without a token, on this port (for a scraper inside the cluster). */
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** On SIGTERM: how long runs in flight may take to finish before queued ones go back to the queue. */
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(25),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -5,8 +5,8 @@
 import type { Config } from './config.ts';
 import { type ServerPlatform, startServer } from './server.ts';
 
-/** A stop that takes longer than this ends the process anyway (runs are marked and connections cut before). */
-const SHUTDOWN_DEADLINE_MS = 30_000;
+/** A stop that takes longer than the grace period and this ends the process anyway. */
+const SHUTDOWN_SLACK_MS = 15_000;
 
 /** Starts the server and keeps it until the process is told to stop; then closes it and exits. */
 export async function serveUntilStopped(config: Config, platform?: ServerPlatform): Promise<void> {
@@ -18,10 +18,11 @@ export async function serveUntilStopped(config: Config, platform?: ServerPlatfor
     if (stopping) return;
     stopping = true;
     process.stderr.write(`open-skills: ${reason}, shutting down\n`);
+    const deadlineMs = config.SHUTDOWN_GRACE_SECONDS * 1000 + SHUTDOWN_SLACK_MS;
     setTimeout(() => {
-      process.stderr.write(`open-skills: shutdown took over ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting\n`);
+      process.stderr.write(`open-skills: shutdown took over ${deadlineMs / 1000} s; exiting\n`);
       process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS).unref();
+    }, deadlineMs).unref();
     const server = await starting.catch(() => undefined);
     await server?.close();
     process.exit(0);

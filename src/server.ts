@@ -1,5 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { serve } from '@hono/node-server';
 import { createApp } from './api/app.ts';
 import { issueDevAdminToken, loadOrCreateDevSecret } from './auth/dev-secret.ts';
@@ -11,17 +13,19 @@ import type { Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { openDatabase } from './db/open.ts';
 import { StartupTasks } from './db/readiness.ts';
+import { startQueuedRuns } from './jobs/queued-runs.ts';
 import { embedderFromConfig } from './router/from-config.ts';
 import { createIndexer } from './router/indexer.ts';
 import { recoverInterruptedRuns } from './runs/recovery.ts';
-import { createSandbox } from './runtime/sandbox.ts';
-import type { Sandbox } from './runtime/types.ts';
+import { createSandbox, type ProcessSandbox } from './runtime/sandbox.ts';
 import { findWorkerNode, unavailableSandbox } from './runtime/worker-node.ts';
 import { deriveSecretsKey } from './secrets/service.ts';
 import { loadExamples } from './skills/examples.ts';
 import { createRegistry } from './skills/registry.ts';
 import { createLocalBlobStore } from './storage/local-blob-store.ts';
 import { createLogger, type Logger } from './telemetry/logger.ts';
+import { createMetrics, type Metrics } from './telemetry/metrics.ts';
+import { createTracing, langfuseProcessor } from './telemetry/tracing.ts';
 
 export interface RunningServer {
   /** Where users reach it: PUBLIC_URL, else the address it listens on. */
@@ -75,7 +79,7 @@ export const nodePlatform: ServerPlatform = {
 };
 
 /** The sandbox: workers forked from this Node, or run by an external Node, or none (runs unavailable, logged). */
-function sandboxFor(config: Config, platform: ServerPlatform, logger: Logger): Sandbox {
+function sandboxFor(config: Config, platform: ServerPlatform, logger: Logger): ProcessSandbox {
   const options = {
     size: config.RUN_WORKERS || undefined,
     minWorkers: config.RUN_WORKERS_MIN,
@@ -116,6 +120,15 @@ async function recoverRuns(db: Database, config: Config, logger: Logger): Promis
   );
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** /metrics alone, without a token, on its own port (METRICS_PORT): for a scraper that the network admits. */
+function serveMetrics(platform: ServerPlatform, metrics: Metrics, hostname: string, port: number) {
+  const fetch = async (request: Request) =>
+    new URL(request.url).pathname === '/metrics'
+      ? new Response(await metrics.render(), { headers: { 'content-type': metrics.contentType } })
+      : new Response('Not found: this port serves /metrics only\n', { status: 404 });
+  return platform.listen(fetch, { port, hostname });
 }
 
 /** Wires configuration into real dependencies and starts listening. */
@@ -161,6 +174,34 @@ export async function startServer(config: Config, platform = nodePlatform): Prom
   // /readyz answers 503 until first-start example loading is over (/healthz answers as soon as we listen).
   const startup = new StartupTasks();
 
+  // Async runs (every run with RUN_MODE=queue) go through the queue the replicas share.
+  const jobs = await startQueuedRuns({
+    db,
+    logger,
+    all: config.RUN_MODE === 'queue',
+    expiryMarginSeconds: config.QUEUE_EXPIRY_MARGIN_SECONDS,
+    monitorSeconds: config.QUEUE_MONITOR_SECONDS,
+  });
+  let draining = false;
+  const tracing =
+    config.LANGFUSE_PUBLIC_KEY && config.LANGFUSE_SECRET_KEY
+      ? createTracing({
+          processor: langfuseProcessor({
+            publicKey: config.LANGFUSE_PUBLIC_KEY,
+            secretKey: config.LANGFUSE_SECRET_KEY,
+            baseUrl: config.LANGFUSE_BASE_URL,
+          }),
+          logger,
+        })
+      : undefined;
+  const metrics = createMetrics({
+    queueDepth: () => jobs.queued.queue.depth(),
+    workerPids: () => sandbox.workerPids(),
+  });
+  const metricsServer = config.METRICS_PORT
+    ? await serveMetrics(platform, metrics, config.HOST, config.METRICS_PORT)
+    : undefined;
+
   const app = createApp({
     db,
     clock: systemClock,
@@ -176,7 +217,14 @@ export async function startServer(config: Config, platform = nodePlatform): Prom
     publicUrl: config.PUBLIC_URL,
     publicSkillsOrg: config.PUBLIC_SKILLS_ORG,
     startup,
+    queued: jobs.queued,
+    draining: () => draining,
+    metrics,
+    metricsToken: config.METRICS_TOKEN,
+    tracing,
   });
+  const sandboxSize = config.RUN_WORKERS || availableParallelism();
+  await jobs.attach(app.services.runs, { concurrency: config.QUEUE_CONCURRENCY || 2 * sandboxSize });
   const server = await platform.listen(app.fetch, { port: config.PORT, hostname: config.HOST });
   const { port } = server;
   const url = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
@@ -227,7 +275,18 @@ export async function startServer(config: Config, platform = nodePlatform): Prom
     port,
     loginUrl,
     async close() {
+      // Draining: /readyz answers 503 from now on while requests are still served; no new job is taken.
+      draining = true;
       stopRecovery();
+      await jobs.stopTaking();
+      // Runs in flight get the grace period to finish; queued ones still running then go back to the queue.
+      const finished = app.services.runs.drain().then(() => true);
+      const graceMs = config.SHUTDOWN_GRACE_SECONDS * 1000;
+      // (Embedded, no other replica would take them: they end when the sandbox closes, as before.)
+      if (!(await Promise.race([finished, sleep(graceMs, false, { ref: false })])) && db.kind === 'postgres') {
+        logger.warn({ grace_seconds: config.SHUTDOWN_GRACE_SECONDS }, 'runs still in flight: handing them back');
+        await app.services.runs.handBack();
+      }
       // Stop accepting, drop idle keep-alive connections, wind the work down, then cut what is still open (event
       // streams end when their runs do), so a stop never waits on a client.
       const closed = server.close();
@@ -238,8 +297,13 @@ export async function startServer(config: Config, platform = nodePlatform): Prom
       // status, so no run row is left running when the database closes.
       await sandbox.close();
       await app.services.runs.drain();
+      // Responses of the last runs are being written: give them a moment before cutting the connections.
+      await Promise.race([closed, sleep(2000, undefined, { ref: false })]);
       server.closeAll();
       await closed;
+      await jobs.close();
+      await tracing?.shutdown();
+      await metricsServer?.close();
       await db.close();
     },
   };

@@ -43,7 +43,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the database is reachable and migrated, and start-up work (example skills) is done */
+        /** Readiness: the database is reachable and migrated, start-up work (example skills) is done, and the server is not shutting down */
         get: {
             parameters: {
                 query?: never;
@@ -69,6 +69,90 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Readiness"];
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics of this replica (admin token, or METRICS_TOKEN)
+         * @description Prometheus text format: runs by status, run duration, memory peaks, artifacts, queue depth and wait, sandbox worker restarts, HTTP request duration by route, event-loop lag and the process defaults. Readable with an admin's token of any organisation or with METRICS_TOKEN; with METRICS_PORT it is also served on that port.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Metrics */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": string;
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
@@ -1816,6 +1900,90 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Caller"];
+                    };
+                };
+                /** @description The request is malformed or fails validation */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or wrongly signed token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected server error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Runs per hour, latency, success and failure rates, artifacts (of the runs the caller may see) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Hours the window covers, the current one included (1-168) */
+                    hours?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Figures */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StatsOverview"];
                     };
                 };
                 /** @description The request is malformed or fails validation */
@@ -5939,6 +6107,8 @@ export interface components {
              * @example Runs are unavailable on this server: no `node` on PATH and NODE_BINARY is unset; ...
              */
             runs_unavailable?: string;
+            /** @description True while the server shuts down (SIGTERM): it finishes its runs, takes no new work */
+            draining?: boolean;
         };
         Problem: {
             /**
@@ -6207,6 +6377,94 @@ export interface components {
              * @example 019a8a47-7d8e-7c3b-9a53-1f0d2b3c4d5e
              */
             token_id: string;
+        };
+        StatsOverview: {
+            /**
+             * Format: date-time
+             * @description Start of the window (the start of an hour)
+             */
+            since: string;
+            /**
+             * Format: date-time
+             * @description End of the window (now)
+             */
+            until: string;
+            /**
+             * @description Skills the caller sees
+             * @example 12
+             */
+            skills: number;
+            runs: {
+                /**
+                 * @description Runs in the window
+                 * @example 12
+                 */
+                total: number;
+                /**
+                 * @description Runs by status (statuses with none are left out)
+                 * @example {
+                 *       "succeeded": 9,
+                 *       "failed": 1
+                 *     }
+                 */
+                by_status: {
+                    queued?: number;
+                    running?: number;
+                    succeeded?: number;
+                    failed?: number;
+                    timed_out?: number;
+                    cancelled?: number;
+                };
+                /** @description One entry per hour of the window, oldest first */
+                by_hour: {
+                    /** Format: date-time */
+                    hour: string;
+                    /**
+                     * @description Runs by status (statuses with none are left out)
+                     * @example {
+                     *       "succeeded": 9,
+                     *       "failed": 1
+                     *     }
+                     */
+                    counts: {
+                        queued?: number;
+                        running?: number;
+                        succeeded?: number;
+                        failed?: number;
+                        timed_out?: number;
+                        cancelled?: number;
+                    };
+                }[];
+                /**
+                 * @description Succeeded / finished runs in the window; null when none finished
+                 * @example 0.9
+                 */
+                success_rate: number | null;
+                /**
+                 * @description Finished runs that did not succeed (failed, timed out, cancelled) / finished runs; null when none
+                 * @example 0.1
+                 */
+                failure_rate: number | null;
+                /** @description Duration percentiles of the finished runs in the window */
+                latency_ms: {
+                    avg: number | null;
+                    p50: number | null;
+                    p95: number | null;
+                };
+            };
+            /** @description Artifacts of the runs the caller sees, all time */
+            artifacts: {
+                /**
+                 * @description Artifacts stored
+                 * @example 12
+                 */
+                count: number;
+                /**
+                 * @description Their total size in bytes
+                 * @example 12
+                 */
+                bytes: number;
+            };
         };
         IssuedToken: {
             /**

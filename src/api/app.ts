@@ -1,4 +1,5 @@
 import { requestId } from 'hono/request-id';
+import { routePath } from 'hono/route';
 import { createAuditLog } from '../audit/audit.ts';
 import { createApiTokens } from '../auth/api-tokens.ts';
 import { createAuthenticator } from '../auth/authenticate.ts';
@@ -18,6 +19,7 @@ import { createPromptService } from '../skills/prompt.ts';
 import { createRegistry } from '../skills/registry.ts';
 import { createPublicCatalog } from '../skills/store-public.ts';
 import { createStats } from '../stats/overview.ts';
+import { createMetrics } from '../telemetry/metrics.ts';
 import { artifactsRouter } from './artifacts/artifacts.index.ts';
 import { recordDenied } from './audit/audit.handlers.ts';
 import { auditRouter } from './audit/audit.index.ts';
@@ -31,12 +33,14 @@ import { labelsRouter } from './labels/labels.index.ts';
 import { mcpRouter } from './mcp/mcp.index.ts';
 import { meRouter } from './me/me.index.ts';
 import { membersRouter } from './members/members.index.ts';
+import { metricsRouter } from './metrics/metrics.index.ts';
 import { onError, onNotFound } from './problem.ts';
 import { createRouter } from './router.ts';
 import { runsBodyLimits, runsRouter } from './runs/runs.index.ts';
 import { searchRouter } from './search/search.index.ts';
 import { secretsRouter } from './secrets/secrets.index.ts';
 import { skillsBodyLimits, skillsRouter } from './skills/skills.index.ts';
+import { statsRouter } from './stats/stats.index.ts';
 import { tokensRouter } from './tokens/tokens.index.ts';
 import { triggersRouter } from './triggers/triggers.index.ts';
 import { versionsRouter } from './versions/versions.index.ts';
@@ -77,15 +81,20 @@ export function createApp(deps: AppDeps) {
     c.set('logger', logger);
     c.set('services', services);
     await next();
+    const ms = performance.now() - started;
+    const caller = c.get('caller');
     logger.info(
       {
         method: c.req.method,
         path: c.req.path,
         status: c.res.status,
-        duration_ms: Math.round((performance.now() - started) * 10) / 10,
+        duration_ms: Math.round(ms * 10) / 10,
+        ...(caller ? { user_id: caller.userId, org_id: caller.orgId } : {}),
       },
       'request',
     );
+    // By route pattern (`/runs/:id`), never by path, so the series stay few.
+    services.metrics.httpRequest(c.req.method, routePath(c, -1), c.res.status, ms / 1000);
   });
   // Problem+json everywhere, except under /compat/{anthropic,openai}, which answer in their vendor's envelope.
   const errors = compatErrorsFor({ onError, onNotFound });
@@ -109,6 +118,7 @@ export function createApp(deps: AppDeps) {
 
   // Public routes come before the auth middleware, so they answer without a token.
   app.route('/', healthRouter);
+  app.route('/', metricsRouter);
   app.doc31('/openapi.json', OPENAPI_CONFIG);
   app.route('/', docsRouter({ openApiUrl: '/openapi.json', pageTitle: 'open-skills API' }));
   // The vendor-compatible APIs authenticate themselves (a token in x-api-key too) and answer in their envelopes.
@@ -123,6 +133,7 @@ export function createApp(deps: AppDeps) {
   app.use('*', recordDenied);
   app.use('*', storableRequest);
   app.route('/', meRouter);
+  app.route('/', statsRouter);
   app.route('/', tokensRouter);
   app.route('/', membersRouter);
   app.route('/', auditRouter);
@@ -223,6 +234,9 @@ function createServices(deps: AppDeps): AppServices {
           registry: services.registry,
           secrets: services.secrets,
           limits: deps.runLimits,
+          queued: deps.queued,
+          metrics: services.metrics,
+          tracing: deps.tracing,
         }),
       );
     },
@@ -257,10 +271,23 @@ function createServices(deps: AppDeps): AppServices {
     get publicSkills() {
       return once('publicSkills', () => createPublicCatalog(deps.db));
     },
+    get metrics() {
+      return once('metrics', () => deps.metrics ?? createMetrics());
+    },
+    get metricsToken() {
+      return deps.metricsToken;
+    },
+    get tracing() {
+      return deps.tracing;
+    },
     get sessions() {
       return once('sessions', () => createConsoleSessions({ db: deps.db, clock: deps.clock }));
     },
     async readiness(logger) {
+      // A draining server still answers, so the load balancer sees it leave before its connections close.
+      if (deps.draining?.()) {
+        return { status: 'not_ready', database: deps.db.kind, pending_migrations: [], starting: [], draining: true };
+      }
       const readiness = await checkReadiness(deps.db, logger, deps.startup);
       const why = deps.sandbox?.unavailable;
       return why ? { ...readiness, runs_unavailable: why } : readiness;

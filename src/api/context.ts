@@ -11,6 +11,7 @@ import type { Readiness, StartupTasks } from '../db/readiness.ts';
 import type { Embedder } from '../router/embedder.ts';
 import type { Indexer } from '../router/indexer.ts';
 import type { SearchService } from '../router/search.ts';
+import type { QueuedRuns } from '../runs/queued.ts';
 import type { RunService } from '../runs/service.ts';
 import type { runTriggerTests, VersionPublisher } from '../runs/verify.ts';
 import type { Sandbox } from '../runtime/types.ts';
@@ -21,6 +22,8 @@ import type { PublicCatalog } from '../skills/store-public.ts';
 import type { Stats } from '../stats/overview.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import type { Logger } from '../telemetry/logger.ts';
+import type { Metrics } from '../telemetry/metrics.ts';
+import type { Tracing } from '../telemetry/tracing.ts';
 
 /** Infrastructure the app is built from. Tests pass real parts (an embedded database, a temp folder, ...). */
 export interface AppDeps {
@@ -48,6 +51,16 @@ export interface AppDeps {
   runLimits?: { maxTimeoutMs?: number; maxMemoryMb?: number };
   /** Start-up work (first-start example loading) `/readyz` waits for; none by default. */
   startup?: Pick<StartupTasks, 'pending'>;
+  /** The job queue shared by replicas; without it async runs execute in this process. */
+  queued?: QueuedRuns;
+  /** This replica's metrics (the server wires the queue and sandbox into them); a bare registry by default. */
+  metrics?: Metrics;
+  /** A token that reads /metrics only (METRICS_TOKEN). */
+  metricsToken?: string;
+  /** Langfuse traces of runs and searches (LANGFUSE_*); off without it. */
+  tracing?: Tracing;
+  /** True from the moment the server starts draining (SIGTERM): /readyz answers 503. */
+  draining?: () => boolean;
 }
 
 /** Services built once from the dependencies and shared by all handlers; handlers see these, not `AppDeps`. */
@@ -84,6 +97,10 @@ export interface AppServices {
    * and why runs are unavailable when they are (`Sandbox.unavailable`).
    */
   readiness(logger: Logger): Promise<Readiness & { runs_unavailable?: string }>;
+  /** Prometheus metrics of this replica. */
+  metrics: Metrics;
+  metricsToken?: string;
+  tracing?: Tracing;
 }
 
 /** Everything handlers reach through `c.var`. */

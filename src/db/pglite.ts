@@ -128,7 +128,9 @@ export async function createPgliteDatabase(options: PgliteOptions = {}): Promise
   }
   return {
     kind: 'pglite',
+    queueConnection: { kind: 'pglite', pglite: db },
     ...queryable(db),
+    listen: (channel, onPayload) => db.listen(channel, onPayload),
     transaction: (fn) => db.transaction((tx) => fn(queryable(tx))),
     dumpDataDir: async () => (await db.dumpDataDir('none')) as Blob,
     async close() {

@@ -43,7 +43,13 @@ export function createPostgresDatabase(options: PostgresOptions): Database {
   });
   return {
     kind: 'postgres',
+    queueConnection: { kind: 'postgres', url: options.url },
     ...queryable(sql),
+    async listen(channel, onPayload) {
+      // The client holds one dedicated connection for all its channels and re-listens after a reconnect.
+      const { unlisten } = await sql.listen(channel, onPayload);
+      return unlisten;
+    },
     async transaction(fn) {
       return (await sql.begin((tx) => fn(queryable(tx)))) as Awaited<ReturnType<typeof fn>>;
     },

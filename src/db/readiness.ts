@@ -8,6 +8,8 @@ export interface Readiness {
   pending_migrations: string[];
   /** Start-up work still running (first-start example loading); the server is not ready until it is done. */
   starting: string[];
+  /** Set while the server shuts down. */
+  draining?: boolean;
 }
 
 /**

@@ -8,8 +8,11 @@ import type { Secrets } from '../secrets/service.ts';
 import type { Registry } from '../skills/registry.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import type { Logger } from '../telemetry/logger.ts';
+import type { Tracing } from '../telemetry/tracing.ts';
 import { RunEvents } from './events.ts';
 import { type RunMaxima, runMaxima } from './limits.ts';
+import type { RunMetrics } from './observe.ts';
+import type { QueuedRuns } from './queued.ts';
 import { createRunStore, type RunStore } from './store.ts';
 import { createTargets, type Targets } from './targets.ts';
 
@@ -23,6 +26,12 @@ export interface RunServiceDeps {
   secrets: Secrets;
   /** Server maxima; SKILL.md and requests ask for less. */
   limits?: { maxTimeoutMs?: number; maxMemoryMb?: number };
+  /** Run counts, durations, memory peaks, artifacts and queue wait, for /metrics. */
+  metrics?: RunMetrics;
+  /** Langfuse traces of runs, when configured. */
+  tracing?: Pick<Tracing, 'runEnded'>;
+  /** The shared job queue: async runs (and every run with RUN_MODE=queue) go through it when set. */
+  queued?: QueuedRuns;
   /** Replaces the guarded network for skills with allow_network (benchmarks); never set in production. */
   fetch?: (request: FetchRequest) => Promise<FetchResponse>;
 }

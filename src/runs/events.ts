@@ -17,19 +17,22 @@ export type RunEvent =
 interface Channel {
   events: RunEvent[];
   listeners: Set<(event: RunEvent) => void>;
+  /** Where a queued run's events are persisted for other replicas (`event-log.ts`). */
+  sink?: (event: RunEvent) => void;
 }
 
 export class RunEvents {
   readonly #channels = new Map<string, Channel>();
 
-  open(runId: string): void {
-    if (!this.#channels.has(runId)) this.#channels.set(runId, { events: [], listeners: new Set() });
+  open(runId: string, sink?: (event: RunEvent) => void): void {
+    if (!this.#channels.has(runId)) this.#channels.set(runId, { events: [], listeners: new Set(), sink });
   }
 
   emit(runId: string, event: RunEvent): void {
     const channel = this.#channels.get(runId);
     if (!channel) return;
     channel.events.push(event);
+    channel.sink?.(event);
     for (const listener of channel.listeners) listener(event);
     if (event.event === 'done') this.#channels.delete(runId);
   }

@@ -5,6 +5,7 @@
 import type { FieldError } from '../errors.ts';
 import type { RunError, SandboxResult } from '../runtime/types.ts';
 import type { RunContext } from './context.ts';
+import { runEnded } from './observe.ts';
 import { type ArtifactRow, EMPTY_USAGE, type RunRow, toRun } from './rows.ts';
 import type { RunDto } from './schemas.ts';
 
@@ -63,5 +64,6 @@ export async function finishRun(
   }
   const dto = toRun(final, composed && keep.length === pending.length ? await store.artifactsOf([row.id]) : keep);
   k.events.emit(row.id, { event: 'done', data: dto });
+  runEnded(deps, final, dto);
   return dto;
 }

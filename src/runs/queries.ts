@@ -146,7 +146,16 @@ export function createRunQueries(k: RunContext) {
     /** The run's events from the start; ends after `done`. Throws not_found before streaming for unknown runs. */
     async events(caller: Caller, id: string, signal?: AbortSignal): Promise<AsyncIterable<RunEvent>> {
       const row = await getRow(caller, id);
-      return events.subscribe(row.id, signal) ?? pollThenReplay(caller, row, signal);
+      const live = events.subscribe(row.id, signal);
+      if (live) return live;
+      const queued = k.deps.queued;
+      if (!queued || isFinal(row.status)) return pollThenReplay(caller, row, signal);
+      // Live on another replica: its persisted events, woken by NOTIFY, until it ends.
+      const ended = async () => {
+        const current = await store.getRun(caller.orgId, row.id);
+        return current && isFinal(current.status) ? replay(caller, current) : undefined;
+      };
+      return queued.eventLog.tail(row.id, ended, signal);
     },
 
     /**

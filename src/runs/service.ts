@@ -31,6 +31,14 @@ export function createRunService(deps: RunServiceDeps) {
   return {
     start: starter.start,
     cancel: starter.cancel,
+    /** Executes a job taken from the shared queue (any replica's run). */
+    executeJob: starter.executeJob,
+    /** Ends the run of a job lost past its retry. */
+    endLostJob: starter.endLostJob,
+    /** Cancels a run live here when another replica asks; false when it is not here. */
+    cancelLive: starter.cancelLive,
+    /** Shutdown past its grace: queued runs still live here go back to the queue. */
+    handBack: starter.handBack,
     /** Waits for runs in flight (async runs included); the server calls it on shutdown, tests before cleanup. */
     drain: starter.drain,
 

@@ -93,7 +93,11 @@ interface Holder {
   finished: boolean;
 }
 
+/** `.ts` when running from source (through tsx), `.js` when running the compiled build (`npm run build`). */
+const OWN_EXTENSION = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+
 function defaultExecArgv(): string[] {
+  if (OWN_EXTENSION === '.js') return ['--no-node-snapshot'];
   const tsx = createRequire(import.meta.url).resolve('tsx');
   return ['--no-node-snapshot', '--import', pathToFileURL(tsx).href];
 }
@@ -111,7 +115,7 @@ export function createSandbox(options: SandboxOptions = {}): ProcessSandbox {
     size,
     minSize: options.minWorkers,
     idleMs: options.workerIdleMs,
-    workerPath: options.workerPath ?? fileURLToPath(new URL('./worker/main.ts', import.meta.url)),
+    workerPath: options.workerPath ?? fileURLToPath(new URL(`./worker/main${OWN_EXTENSION}`, import.meta.url)),
     execArgv: options.execArgv ?? defaultExecArgv(),
     worker: {
       warmIsolates: options.warmIsolates ?? 2,

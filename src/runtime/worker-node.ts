@@ -9,7 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { failureResult } from './protocol.ts';
-import type { Sandbox } from './types.ts';
+import type { ProcessSandbox } from './sandbox.ts';
 
 /** isolated-vm 6 ships binaries for Node 22 and 24. */
 export const MIN_WORKER_NODE_MAJOR = 22;
@@ -55,10 +55,12 @@ export function findWorkerNode(nodeBinary?: string): WorkerNode {
 }
 
 /** A sandbox that runs nothing: the service refuses new runs with `reason` (503) before writing a row. */
-export function unavailableSandbox(reason: string): Sandbox {
+export function unavailableSandbox(reason: string): ProcessSandbox {
   return {
     unavailable: reason,
     execute: async () => failureResult('failed', 'infrastructure_error', reason),
     close: async () => {},
+    workerPids: () => [],
+    queued: () => 0,
   };
 }

@@ -40,8 +40,13 @@ export const StatsOverviewSchema = z
         .number()
         .nullable()
         .meta({ description: 'Succeeded / finished runs in the window; null when none finished', example: 0.9 }),
+      failure_rate: z.number().nullable().meta({
+        description:
+          'Finished runs that did not succeed (failed, timed out, cancelled) / finished runs; null when none',
+        example: 0.1,
+      }),
       latency_ms: z
-        .object({ p50: z.number().nullable(), p95: z.number().nullable() })
+        .object({ avg: z.number().nullable(), p50: z.number().nullable(), p95: z.number().nullable() })
         .meta({ description: 'Duration percentiles of the finished runs in the window' }),
     }),
     artifacts: z
@@ -86,8 +91,8 @@ export function createStats(deps: { db: Queryable; clock: Clock }) {
   async function latency(caller: Caller, since: Date) {
     const where = runsSince(caller, since);
     const finished = where.param([...FINAL_STATUSES]);
-    const [row] = await db.query<{ p50: number | null; p95: number | null }>(
-      `select percentile_cont(0.5) within group (order by r.duration_ms)::float8 as p50,
+    const [row] = await db.query<{ avg: number | null; p50: number | null; p95: number | null }>(
+      `select avg(r.duration_ms)::float8 as avg, percentile_cont(0.5) within group (order by r.duration_ms)::float8 as p50,
               percentile_cont(0.95) within group (order by r.duration_ms)::float8 as p95
        from skill_runs r where ${where.sql} and r.status = any(${finished}::text[]) and r.duration_ms is not null`,
       where.params,
@@ -95,7 +100,7 @@ export function createStats(deps: { db: Queryable; clock: Clock }) {
     // Durations are whole milliseconds; an interpolated percentile is kept to a tenth of one.
     const round = (ms: number | null | undefined) =>
       ms === null || ms === undefined ? null : Math.round(ms * 10) / 10;
-    return { p50: round(row?.p50), p95: round(row?.p95) };
+    return { avg: round(row?.avg), p50: round(row?.p50), p95: round(row?.p95) };
   }
 
   async function artifacts(caller: Caller) {
@@ -141,6 +146,7 @@ export function createStats(deps: { db: Queryable; clock: Clock }) {
           by_status: byStatus,
           by_hour: buckets.map((counts, i) => ({ hour: iso(new Date((firstHour + i) * HOUR_MS)), counts })),
           success_rate: finished > 0 ? (byStatus.succeeded ?? 0) / finished : null,
+          failure_rate: finished > 0 ? (finished - (byStatus.succeeded ?? 0)) / finished : null,
           latency_ms,
         },
         artifacts: stored,

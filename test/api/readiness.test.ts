@@ -20,7 +20,7 @@ describe('/readyz waits for start-up work', () => {
       settle = succeeds ? resolve : () => reject(new Error('an example failed'));
     });
     startup.track('example_skills', work).catch(() => {});
-    const t = await createTestApp('pglite', { startup });
+    const t = await createTestApp('pglite', { deps: { startup } });
     apps.push(t);
 
     const before = await t.app.request('/readyz');

@@ -161,6 +161,10 @@ function compatRows(): Record<string, Row> {
 
 const ROUTES: Record<string, Row> = {
   'GET /me': { expect: EVERYONE, call: () => ({ path: '/me' }) },
+  // Server-wide figures: an admin of any organisation (or METRICS_TOKEN).
+  'GET /metrics': { expect: OWN_ORG_ADMIN, call: () => ({ path: '/metrics' }) },
+  // The caller's own organisation's figures.
+  'GET /stats': { expect: EVERYONE, call: () => ({ path: '/stats' }) },
   'POST /skills/search': { expect: EVERYONE, call: () => ({ path: '/skills/search', json: { query: 'matrix' } }) },
   'POST /skills/select': { expect: EVERYONE, call: () => ({ path: '/skills/select', json: { query: 'matrix' } }) },
   'POST /skills': {

@@ -51,8 +51,9 @@ describe.each(backends)('console pages on %s', (backend) => {
     expect(overview.runs.total).toBe(6);
     expect(overview.runs.by_status).toEqual({ succeeded: 4, failed: 1, running: 1 });
     expect(overview.runs.success_rate).toBeCloseTo(4 / 5);
-    // Durations 50, 100, 200, 300, 1000: the median and the 95th percentile (linear interpolation).
-    expect(overview.runs.latency_ms).toEqual({ p50: 200, p95: 860 });
+    expect(overview.runs.failure_rate).toBeCloseTo(1 / 5);
+    // Durations 50, 100, 200, 300, 1000: the mean, the median and the 95th percentile (linear interpolation).
+    expect(overview.runs.latency_ms).toEqual({ avg: 330, p50: 200, p95: 860 });
     expect(overview.runs.by_hour).toHaveLength(24);
     expect(overview.runs.by_hour.at(-1)!.counts).toEqual({ succeeded: 3, running: 1 });
     expect(overview.runs.by_hour.at(-2)!.counts).toEqual({ succeeded: 1 });

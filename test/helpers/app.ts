@@ -61,7 +61,7 @@ async function releaseSandbox() {
  */
 export async function createTestApp(
   backend: Backend,
-  options: { embedder?: Embedder; tokens?: TokenServiceOptions; startup?: AppDeps['startup'] } = {},
+  options: { embedder?: Embedder; tokens?: TokenServiceOptions; deps?: Partial<AppDeps> } = {},
 ) {
   const { db, drop } = await createTestDatabase(backend);
   const clock = testClock();
@@ -82,7 +82,7 @@ export async function createTestApp(
     sandbox: lazySandbox,
     blobs: createLocalBlobStore(artifactsDir),
     secretsKey: deriveSecretsKey(TEST_SECRET),
-    startup: options.startup,
+    ...options.deps,
   });
   const indexed = () => indexer.idle();
 

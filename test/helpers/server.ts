@@ -16,6 +16,8 @@ export async function startTestServer(dataDir: string, config: Partial<Config> =
     LOG_LEVEL: 'silent',
     LOAD_EXAMPLES: false,
     RUN_WORKERS: 1,
+    // Tests close servers with runs still spinning: end them at once instead of granting them a grace period.
+    SHUTDOWN_GRACE_SECONDS: 0,
     ...config,
   });
   return { server, token: readFileSync(join(dataDir, 'admin-token'), 'utf8') };

@@ -27,6 +27,10 @@ export const ReadinessSchema = z
           'sandbox workers); everything else is served, and POST /runs answers 503 with the same reason',
         example: 'Runs are unavailable on this server: no `node` on PATH and NODE_BINARY is unset; ...',
       }),
+    draining: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'True while the server shuts down (SIGTERM): it finishes its runs, takes no new work' }),
   })
   .openapi('Readiness');
 
@@ -43,7 +47,8 @@ export const readyz = createRoute({
   method: 'get',
   path: '/readyz',
   tags: ['Health'],
-  summary: 'Readiness: the database is reachable and migrated, and start-up work (example skills) is done',
+  summary:
+    'Readiness: the database is reachable and migrated, start-up work (example skills) is done, and the server is not shutting down',
   security: [],
   responses: {
     200: { description: 'Ready', content: { 'application/json': { schema: ReadinessSchema } } },

@@ -32,6 +32,9 @@ function send(message: WorkerMessage): void {
 }
 
 function start(options: WorkerOptions): void {
+  // A SIGTERM or Ctrl-C to the whole process group is the server's to handle: it lets the runs here finish, then
+  // closes this worker itself (and the worker exits whenever the server goes away).
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => {});
   const isolates = new IsolatePool({
     size: options.warmIsolates,
     capabilities: options.capabilities,
@@ -93,10 +96,9 @@ function start(options: WorkerOptions): void {
         break;
     }
   });
-  process.on('disconnect', () => {
-    isolates.close();
-    process.exit(0);
-  });
+  // The server went away (stopped, or killed): exit at once. Closing isolates first could wait forever on one that
+  // spins, and this process ignores the group's signals, so nothing else would end it.
+  process.on('disconnect', () => process.exit(0));
   send({ t: 'ready' });
 }
 

@@ -27,6 +27,8 @@ class Readiness(_ReadinessRequired, total=False):
     """Response (200) of `GET /readyz`."""
     runs_unavailable: str
     """Present when this server cannot run skills, saying why (the API on Deno found no Node.js 22+ for its sandbox workers); everything else is served, and POST /runs answers 503 with the same reason"""
+    draining: bool
+    """True while the server shuts down (SIGTERM): it finishes its runs, takes no new work"""
 
 
 class _ProblemRequired(TypedDict):
@@ -258,6 +260,77 @@ class Caller(TypedDict):
     """viewer: read published skills, run them, read own runs; author: + create skills, upload versions, run own drafts; publisher: + publish/deprecate, run any draft, read runs of skills they publish; admin: everything in the organisation (members, tokens, secrets, audit)"""
     token_id: str
     """The token id (jti)"""
+
+
+class StatsOverviewRunsByStatus(TypedDict, total=False):
+    """Runs by status (statuses with none are left out)"""
+    queued: int
+    running: int
+    succeeded: int
+    failed: int
+    timed_out: int
+    cancelled: int
+
+
+class StatsOverviewRunsByHourItemCounts(TypedDict, total=False):
+    """Runs by status (statuses with none are left out)"""
+    queued: int
+    running: int
+    succeeded: int
+    failed: int
+    timed_out: int
+    cancelled: int
+
+
+class StatsOverviewRunsByHourItem(TypedDict):
+    """The `StatsOverviewRunsByHourItem` object."""
+    hour: str
+    counts: StatsOverviewRunsByHourItemCounts
+    """Runs by status (statuses with none are left out)"""
+
+
+class StatsOverviewRunsLatencyMs(TypedDict):
+    """Duration percentiles of the finished runs in the window"""
+    avg: Optional[float]
+    p50: Optional[float]
+    p95: Optional[float]
+
+
+class StatsOverviewRuns(TypedDict):
+    """The `StatsOverviewRuns` object."""
+    total: int
+    """Runs in the window"""
+    by_status: StatsOverviewRunsByStatus
+    """Runs by status (statuses with none are left out)"""
+    by_hour: List[StatsOverviewRunsByHourItem]
+    """One entry per hour of the window, oldest first"""
+    success_rate: Optional[float]
+    """Succeeded / finished runs in the window; null when none finished"""
+    failure_rate: Optional[float]
+    """Finished runs that did not succeed (failed, timed out, cancelled) / finished runs; null when none"""
+    latency_ms: StatsOverviewRunsLatencyMs
+    """Duration percentiles of the finished runs in the window"""
+
+
+class StatsOverviewArtifacts(TypedDict):
+    """Artifacts of the runs the caller sees, all time"""
+    count: int
+    """Artifacts stored"""
+    bytes: int
+    """Their total size in bytes"""
+
+
+class StatsOverview(TypedDict):
+    """Response (200) of `GET /stats`."""
+    since: str
+    """Start of the window (the start of an hour)"""
+    until: str
+    """End of the window (now)"""
+    skills: int
+    """Skills the caller sees"""
+    runs: StatsOverviewRuns
+    artifacts: StatsOverviewArtifacts
+    """Artifacts of the runs the caller sees, all time"""
 
 
 class IssuedToken(TypedDict):
@@ -1117,6 +1190,12 @@ class GetCompatOpenaiV1SkillsBySkillIdVersionsQuery(TypedDict, total=False):
     """Id of the last item of the previous page"""
     order: Literal["asc", "desc"]
     """By creation time"""
+
+
+class GetStatsQuery(TypedDict, total=False):
+    """Query parameters of `GET /stats`."""
+    hours: int
+    """Hours the window covers, the current one included (1-168)"""
 
 
 class GetTokensQuery(TypedDict, total=False):
