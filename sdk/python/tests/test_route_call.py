@@ -41,8 +41,12 @@ def test_tool_lists_for_every_runnable_skill(router: SkillRouter, client) -> Non
 
 
 def test_tools_for_a_query_are_the_search_results(router: SkillRouter) -> None:
-    tools = router.tools(format="anthropic", query="how readable is my essay", top_k=2)
+    tools = router.tools(format="anthropic", query="count the words of my essay", top_k=2)
     assert len(tools) <= 2 and tools[0]["name"] == "text-stats"
+    # One matched word is not enough for the default confidence (as POST /skills/select); asked for less, it ranks.
+    assert router.tools(format="anthropic", query="how readable is my essay", top_k=2) == []
+    ranked = router.tools(format="anthropic", query="how readable is my essay", top_k=2, min_confidence=0)
+    assert ranked[0]["name"] == "text-stats"
     with pytest.raises(ValueError):
         router.tools(format="gemini")
 
