@@ -96,9 +96,10 @@ function start(options: WorkerOptions): void {
         break;
     }
   });
-  // The server went away (stopped, or killed): exit at once. Closing isolates first could wait forever on one that
-  // spins, and this process ignores the group's signals, so nothing else would end it.
-  process.on('disconnect', () => process.exit(0));
+  // The server went away (stopped, or killed): end at once, by SIGKILL to ourselves. process.exit() is not enough:
+  // its teardown waits for isolate threads, and one whose guest spins never stops, which left orphaned workers
+  // burning a core each. This process ignores the group's signals, so nothing else would end it.
+  process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
   send({ t: 'ready' });
 }
 
