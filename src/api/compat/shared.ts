@@ -94,6 +94,18 @@ export async function findVersionOf(
   return version;
 }
 
+/** Deletes a skill's version named as both vendors name it (see `findVersionOf`); returns what was deleted. */
+export async function deleteVersionOf(
+  registry: Registry,
+  caller: Caller,
+  skillRef: string,
+  versionRef: string,
+): Promise<VersionRow> {
+  const found = await findVersionOf(registry, caller, skillRef, versionRef);
+  await registry.deleteVersion(caller, found.id);
+  return found;
+}
+
 /** What both vendors' version objects are made of. */
 export type VersionLike = Pick<VersionRow, 'id' | 'skill_id' | 'name' | 'description' | 'version'> & {
   created_at: Date | string;

@@ -4,7 +4,7 @@ import { iso } from '../../../schemas.ts';
 import type { SkillSummary } from '../../../skills/schemas.ts';
 import type { AppEnv } from '../../context.ts';
 import { versionZipResponse } from '../../versions/versions.handlers.ts';
-import { findVersionOf, publishesOnUpload, readUpload, type VersionLike } from '../shared.ts';
+import { deleteVersionOf, findVersionOf, publishesOnUpload, readUpload, type VersionLike } from '../shared.ts';
 import type {
   CreateRoute,
   CreateVersionRoute,
@@ -106,8 +106,7 @@ export const getVersion: RouteHandler<GetVersionRoute, AppEnv> = async (c) => {
 
 export const removeVersion: RouteHandler<RemoveVersionRoute, AppEnv> = async (c) => {
   const { skill_id, version } = c.req.valid('param');
-  const found = await findVersionOf(c.var.services.registry, c.var.caller, skill_id, version);
-  await c.var.services.registry.deleteVersion(c.var.caller, found.id);
+  const found = await deleteVersionOf(c.var.services.registry, c.var.caller, skill_id, version);
   return c.json({ id: found.id, type: 'skill_version_deleted' as const }, 200);
 };
 

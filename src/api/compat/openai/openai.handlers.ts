@@ -5,7 +5,14 @@ import { iso } from '../../../schemas.ts';
 import type { SkillSummary } from '../../../skills/schemas.ts';
 import type { AppEnv } from '../../context.ts';
 import { versionZipResponse } from '../../versions/versions.handlers.ts';
-import { findVersionOf, publishesOnUpload, readUpload, unixSeconds, type VersionLike } from '../shared.ts';
+import {
+  deleteVersionOf,
+  findVersionOf,
+  publishesOnUpload,
+  readUpload,
+  unixSeconds,
+  type VersionLike,
+} from '../shared.ts';
 import type {
   ContentRoute,
   CreateRoute,
@@ -141,8 +148,7 @@ export const getVersion: RouteHandler<GetVersionRoute, AppEnv> = async (c) => {
 
 export const removeVersion: RouteHandler<RemoveVersionRoute, AppEnv> = async (c) => {
   const { skill_id, version } = c.req.valid('param');
-  const found = await findVersionOf(c.var.services.registry, c.var.caller, skill_id, version);
-  await c.var.services.registry.deleteVersion(c.var.caller, found.id);
+  const found = await deleteVersionOf(c.var.services.registry, c.var.caller, skill_id, version);
   return c.json({ id: found.id, object: 'skill.version.deleted' as const, deleted: true, version: found.version }, 200);
 };
 
